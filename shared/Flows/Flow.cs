@@ -1,0 +1,186 @@
+using FlowLive.Flows.Bases;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FlowLive.Flows;
+
+/// <summary>
+/// A normalizing flow: a base distribution and a sequence of invertible layers in generative order.
+///
+/// <see cref="Decode"/> runs the layers forward (z to x), <see cref="Encode"/> runs them backwards (x to z), and
+/// log p(x) = log p_base(z) + log|det dz/dx|. <see cref="Trace"/> returns the state after every layer, base first,
+/// which is what the viewer animates. <see cref="Prefix"/> gives the flow made of the first k layers, sharing weights.
+/// Every method that returns tensors owns a dispose scope and moves only its results out.
+/// </summary>
+public sealed class Flow : IDisposable
+{
+    readonly FlowModule module;
+    readonly int count;
+    readonly bool ownsModule;
+
+    public Flow(BaseDistribution @base, IEnumerable<FlowLayer> layers)
+    {
+        var list = layers.ToList();
+        CheckShapes(@base, list);
+        module = new FlowModule(@base, list);
+        count = list.Count;
+        ownsModule = true;
+    }
+
+    Flow(FlowModule module, int count)
+    {
+        this.module = module;
+        this.count = count;
+        ownsModule = false;
+    }
+
+    public BaseDistribution Base => module.Base;
+    public IReadOnlyList<FlowLayer> Layers => module.Layers.Take(count).ToList();
+    public int LayerCount => count;
+    public Shape LatentShape => Base.Shape;
+    public Shape DataShape => count == 0 ? Base.Shape : module.Layers[count - 1].DataShape;
+
+    /// <summary>The declarative spec (weights aside) of this flow.</summary>
+    public FlowSpec Spec => new() { Base = Base.Spec, Layers = Layers.Select(l => l.Spec).ToList() };
+
+    /// <summary>The module holding every weight: for optimizers, device moves and state dicts.</summary>
+    public nn.Module Module => module;
+
+    /// <summary>True when any layer's log-det is a stochastic estimate (log-likelihoods are then estimates too).</summary>
+    public bool HasStochasticLogDet => Layers.Any(l => l.HasStochasticLogDet);
+
+    /// <summary>The flow made of the first <paramref name="layerCount"/> layers (0 = the base alone); shares weights.</summary>
+    public Flow Prefix(int layerCount)
+    {
+        if (layerCount < 0 || layerCount > count)
+            throw new ArgumentOutOfRangeException(nameof(layerCount), layerCount, $"a prefix has between 0 and {count} layers");
+        return new Flow(module, layerCount);
+    }
+
+    /// <summary>Generative direction: z to x, with log|det dx/dz| of shape [batch].</summary>
+    public (Tensor x, Tensor logDet) Decode(Tensor z)
+    {
+        CheckBatch(z, LatentShape, nameof(Decode));
+        using var scope = NewDisposeScope();
+        var x = z;
+        var logDet = zeros(z.shape[0], dtype: z.dtype, device: z.device);
+        foreach (var layer in module.Layers.Take(count))
+        {
+            var (next, step) = layer.Forward(x);
+            x = next;
+            logDet = logDet + step;
+        }
+        return (x.alias().MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Normalizing direction: x to z, with log|det dz/dx| of shape [batch].</summary>
+    public (Tensor z, Tensor logDet) Encode(Tensor x)
+    {
+        CheckBatch(x, DataShape, nameof(Encode));
+        using var scope = NewDisposeScope();
+        var z = x;
+        var logDet = zeros(x.shape[0], dtype: x.dtype, device: x.device);
+        for (int i = count - 1; i >= 0; i--)
+        {
+            var (previous, step) = module.Layers[i].Inverse(z);
+            z = previous;
+            logDet = logDet + step;
+        }
+        return (z.alias().MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Exact log-density log p(x) of shape [batch] (an unbiased estimate when <see cref="HasStochasticLogDet"/>).</summary>
+    public Tensor LogProb(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var (z, logDet) = Encode(x);
+        return (Base.LogProb(z) + logDet).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><paramref name="count"/> samples at <paramref name="temperature"/>; the same seed gives the same samples.</summary>
+    public Tensor Sample(long count, double temperature = 1.0, long? seed = null)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var z = Base.Sample(count, temperature, seed);
+        return Decode(z).x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Samples with their log-density under the flow, in one forward pass: log p(x) = log p_base(z) - log|det dx/dz|.</summary>
+    public (Tensor x, Tensor logProb) SampleWithLogProb(long count, double temperature = 1.0, long? seed = null)
+    {
+        using var scope = NewDisposeScope();
+        var z = Base.Sample(count, temperature, seed);
+        var (x, logDet) = Decode(z);
+        return (x.MoveToOuterDisposeScope(), (Base.LogProb(z) - logDet).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The state after every layer, base first: element 0 is <paramref name="z"/> itself (a copy), element k the output
+    /// of layer k, the last equals <see cref="Decode"/>(z). Shapes follow the layers (squeezes change them).
+    /// </summary>
+    public IReadOnlyList<Tensor> Trace(Tensor z)
+    {
+        CheckBatch(z, LatentShape, nameof(Trace));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var states = new List<Tensor>(count + 1) { z.clone() };
+        foreach (var layer in module.Layers.Take(count))
+            states.Add(layer.Forward(states[^1]).x);
+        foreach (var state in states) state.MoveToOuterDisposeScope();
+        return states;
+    }
+
+    /// <summary>Switches layers such as batch-norm and ActNorm between training and evaluation behaviour.</summary>
+    public void Train(bool training = true) => module.train(training);
+
+    /// <summary>Moves every weight to <paramref name="device"/> and <paramref name="dtype"/>.</summary>
+    public Flow To(Device device, ScalarType dtype = ScalarType.Float32)
+    {
+        module.to(dtype).to(device);
+        return this;
+    }
+
+    public IEnumerable<Parameter> Parameters() => module.parameters().Where(p => p.requires_grad);
+
+    public void Dispose()
+    {
+        if (ownsModule) module.Dispose();
+    }
+
+    static void CheckShapes(BaseDistribution @base, List<FlowLayer> layers)
+    {
+        var shape = @base.Shape;
+        string from = $"base ({@base.GetType().Name})";
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].LatentShape != shape)
+                throw new FlowShapeException(
+                    $"layer {i} ({layers[i].KindName}) expects input shape {layers[i].LatentShape}, but {from} produces {shape}");
+            shape = layers[i].DataShape;
+            from = $"layer {i} ({layers[i].KindName})";
+        }
+    }
+
+    static void CheckBatch(Tensor t, Shape expected, string method)
+    {
+        if (!expected.MatchesBatched(t.shape))
+            throw new FlowShapeException($"Flow.{method}: expected a batch of shape [batch, {string.Join(", ", expected.Dims)}], got {Shape.Format(t.shape)}");
+    }
+
+    /// <summary>Holds the base and the layers so that TorchSharp sees every parameter and buffer.</summary>
+    sealed class FlowModule : nn.Module
+    {
+        public FlowModule(BaseDistribution @base, List<FlowLayer> layers) : base("Flow")
+        {
+            Base = @base;
+            Layers = new ModuleList<FlowLayer>(layers.ToArray());
+            register_module("base", Base);
+            register_module("layers", Layers);
+        }
+
+        public BaseDistribution Base { get; }
+        public ModuleList<FlowLayer> Layers { get; }
+    }
+}

@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+
+namespace FlowLive.Flows.Nets;
+
+/// <summary>
+/// How raw log-scales from a subnet are bounded, so that exp(s) cannot explode early in training.
+/// Tanh: s = c tanh(raw / c). SoftClamp (FrEIA): s = 0.636 c atan(raw / c). None: s = raw.
+/// Both bounded forms are smooth, odd and stay within (-c, c).
+/// </summary>
+public enum ScaleBound { Tanh, SoftClamp, None }
+
+public static class ScaleBounds
+{
+    public static Tensor Apply(this ScaleBound bound, Tensor raw, double clamp) => bound switch
+    {
+        ScaleBound.Tanh => (raw / clamp).tanh() * clamp,
+        ScaleBound.SoftClamp => (raw / clamp).atan() * (0.636 * clamp),
+        ScaleBound.None => raw,
+        _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, null),
+    };
+}

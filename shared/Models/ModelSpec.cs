@@ -1,0 +1,24 @@
+using FlowLive.Flows;
+
+namespace FlowLive.Models;
+
+/// <summary>
+/// What a model file says about a trained flow besides its weights: the flow itself, the data it models and
+/// how training went. Written as JSON inside the model file, readable with any JSON tool.
+/// </summary>
+public sealed record ModelSpec
+{
+    public required string Name { get; init; }
+    public required FlowSpec Flow { get; init; }
+
+    /// <summary>Element type of the weights: "float32" or "float64".</summary>
+    public string Dtype { get; init; } = "float32";
+
+    /// <summary>The dataset trained on, e.g. "two-moons" or "mnist", when there was one.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Final training figures, e.g. "test_nll" or "bits_per_dim".</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    public DateTimeOffset CreatedUtc { get; init; } = DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using FlowLive.Flows;
+using FlowLive.Flows.Bases;
+
+namespace FlowLive.Models;
+
+/// <summary>
+/// JSON for specs. Layer and base specs are polymorphic: each object carries a "kind" taken from its
+/// <see cref="SpecKindAttribute"/>, found by reflection, so adding a layer needs no list to be edited here.
+/// </summary>
+public static class SpecJson
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    /// <summary>Every layer kind that model files may name, by kind, e.g. "affine_coupling".</summary>
+    public static IReadOnlyDictionary<string, Type> LayerKinds { get; } = KindsOf(typeof(LayerSpec));
+
+    /// <summary>Every base distribution kind, by kind.</summary>
+    public static IReadOnlyDictionary<string, Type> BaseKinds { get; } = KindsOf(typeof(BaseSpec));
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the JSON is null");
+
+    /// <summary>The kind name of a spec type, e.g. "affine_coupling".</summary>
+    public static string KindOf(Type specType) =>
+        specType.GetCustomAttribute<SpecKindAttribute>()?.Name
+        ?? throw new InvalidOperationException($"{specType.Name} has no [SpecKind] attribute");
+
+    static JsonSerializerOptions CreateOptions()
+    {
+        var resolver = new DefaultJsonTypeInfoResolver();
+        resolver.Modifiers.Add(AddKinds);
+        var options = new JsonSerializerOptions
+        {
+            TypeInfoResolver = resolver,
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            RespectRequiredConstructorParameters = true,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.MakeReadOnly();
+        return options;
+    }
+
+    static void AddKinds(JsonTypeInfo info)
+    {
+        var kinds = info.Type == typeof(LayerSpec) ? LayerKinds : info.Type == typeof(BaseSpec) ? BaseKinds : null;
+        if (kinds is null) return;
+        info.PolymorphismOptions = new JsonPolymorphismOptions
+        {
+            TypeDiscriminatorPropertyName = "kind",
+            UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+        };
+        foreach (var (kind, type) in kinds)
+            info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(type, kind));
+    }
+
+    static IReadOnlyDictionary<string, Type> KindsOf(Type root)
+    {
+        var kinds = new SortedDictionary<string, Type>(StringComparer.Ordinal);
+        foreach (var type in root.Assembly.GetTypes().Where(t => !t.IsAbstract && root.IsAssignableFrom(t)))
+        {
+            string kind = KindOf(type);
+            if (!kinds.TryAdd(kind, type))
+                throw new InvalidOperationException($"spec kind '{kind}' is used by both {kinds[kind].Name} and {type.Name}");
+        }
+        return kinds;
+    }
+}
