@@ -18,34 +18,54 @@ public sealed record DiagonalGaussianSpec : BaseSpec
 public sealed class DiagonalGaussian : BaseDistribution
 {
     readonly DiagonalGaussianSpec spec;
-    readonly Parameter loc;
-    readonly Parameter logScale;
+    // Parameters when learnable; otherwise the spec's values in the dtype of the data they meet (exact in float64).
+    readonly Parameter? loc;
+    readonly Parameter? logScale;
+    readonly Tensor anchor;
 
     public DiagonalGaussian(DiagonalGaussianSpec spec) : base(nameof(DiagonalGaussian), spec.Shape)
     {
         this.spec = spec;
         long d = spec.Shape.Size;
-        loc = new Parameter(Initial(spec.Loc, d, nameof(spec.Loc)), requires_grad: spec.Learnable);
-        logScale = new Parameter(Initial(spec.LogScale, d, nameof(spec.LogScale)), requires_grad: spec.Learnable);
+        Check(spec.Loc, d, nameof(spec.Loc));
+        Check(spec.LogScale, d, nameof(spec.LogScale));
+        if (spec.Learnable)
+        {
+            loc = new Parameter(Initial(spec.Loc, d));
+            logScale = new Parameter(Initial(spec.LogScale, d));
+        }
+        anchor = zeros(1);
         RegisterComponents();
     }
 
     public override BaseSpec Spec => spec;
-    protected override Tensor Anchor => loc;
+    protected override Tensor Anchor => anchor;
+
+    Tensor Loc(Tensor like) => loc ?? FromSpec(spec.Loc, like);
+    Tensor LogScale(Tensor like) => logScale ?? FromSpec(spec.LogScale, like);
 
     protected override Tensor LogProbCore(Tensor flatZ)
     {
-        var standardized = (flatZ - loc) * (-logScale).exp();
-        return (-0.5 * standardized.pow(2) - logScale).sum(1) - 0.5 * Shape.Size * LogTwoPi;
+        var s = LogScale(flatZ);
+        var standardized = (flatZ - Loc(flatZ)) * (-s).exp();
+        return (-0.5 * standardized.pow(2) - s).sum(1) - 0.5 * Shape.Size * LogTwoPi;
     }
 
-    protected override Tensor SampleCore(long count, double temperature, Generator? generator) =>
-        loc + Noise(count, generator) * logScale.exp() * temperature;
-
-    static Tensor Initial(double[]? values, long size, string field)
+    protected override Tensor SampleCore(long count, double temperature, Generator? generator)
     {
-        if (values is null) return zeros(size);
-        if (values.Length != size) throw new FlowShapeException($"DiagonalGaussian: {field} has {values.Length} values, expected {size}");
-        return tensor(values).to(float32);
+        var noise = Noise(count, generator);
+        return Loc(noise) + noise * LogScale(noise).exp() * temperature;
     }
+
+    Tensor FromSpec(double[]? values, Tensor like) => values is null
+        ? zeros(Shape.Size, dtype: like.dtype, device: like.device)
+        : tensor(values, dtype: float64).to(like.dtype, like.device);
+
+    static void Check(double[]? values, long size, string field)
+    {
+        if (values is not null && values.Length != size)
+            throw new FlowShapeException($"DiagonalGaussian: {field} has {values.Length} values, expected {size}");
+    }
+
+    static Tensor Initial(double[]? values, long size) => values is null ? zeros(size) : tensor(values, dtype: float32);
 }

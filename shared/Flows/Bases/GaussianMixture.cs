@@ -30,9 +30,11 @@ public sealed record GaussianMixtureSpec : BaseSpec
 public sealed class GaussianMixture : BaseDistribution
 {
     readonly GaussianMixtureSpec spec;
-    readonly Parameter means;      // [K, D]
-    readonly Parameter logScales;  // [K, D]
-    readonly Parameter logits;     // [K]
+    // Parameters when learnable; otherwise the spec's values in the dtype of the data they meet (exact in float64).
+    readonly Parameter? means;      // [K, D]
+    readonly Parameter? logScales;  // [K, D]
+    readonly Parameter? logits;     // [K]
+    readonly Tensor anchor;
 
     public GaussianMixture(GaussianMixtureSpec spec) : base(nameof(GaussianMixture), spec.Shape)
     {
@@ -47,30 +49,43 @@ public sealed class GaussianMixture : BaseDistribution
         if (spec.Weights is { } w && (w.Length != k || w.Any(v => !(v > 0))))
             throw new ArgumentException($"GaussianMixture: Weights needs {k} positive values");
 
-        means = new Parameter(tensor(spec.Means.SelectMany(m => m).ToArray()).reshape(k, d).to(float32), spec.Learnable);
-        var scales = spec.Scales ?? Enumerable.Repeat(1.0, k).ToArray();
-        logScales = new Parameter(tensor(scales).log().unsqueeze(1).expand(k, d).contiguous().to(float32), spec.Learnable);
-        var weights = spec.Weights ?? Enumerable.Repeat(1.0, k).ToArray();
-        logits = new Parameter(tensor(weights).log().to(float32), spec.Learnable);
+        if (spec.Learnable)
+        {
+            using var initial = zeros(1, dtype: float32);
+            means = new Parameter(Means(initial).detach().clone());
+            logScales = new Parameter(LogScales(initial).detach().clone());
+            logits = new Parameter(Logits(initial).detach().clone());
+        }
+        anchor = zeros(1);
         RegisterComponents();
     }
 
     public override BaseSpec Spec => spec;
-    protected override Tensor Anchor => means;
+    protected override Tensor Anchor => anchor;
     public int Components => spec.Means.Length;
+
+    Tensor Means(Tensor like) => means ?? tensor(spec.Means.SelectMany(m => m).ToArray(), dtype: float64)
+        .reshape(Components, Shape.Size).to(like.dtype, like.device);
+
+    Tensor LogScales(Tensor like) => logScales ?? tensor(spec.Scales ?? Enumerable.Repeat(1.0, Components).ToArray(), dtype: float64)
+        .log().unsqueeze(1).expand(Components, Shape.Size).to(like.dtype, like.device);
+
+    Tensor Logits(Tensor like) => logits ?? tensor(spec.Weights ?? Enumerable.Repeat(1.0, Components).ToArray(), dtype: float64)
+        .log().to(like.dtype, like.device);
 
     protected override Tensor LogProbCore(Tensor flatZ)
     {
-        var standardized = (flatZ.unsqueeze(1) - means) * (-logScales).exp();          // [B, K, D]
-        var perComponent = (-0.5 * standardized.pow(2) - logScales).sum(2) - 0.5 * Shape.Size * LogTwoPi;
-        return (perComponent + logits.log_softmax(0)).logsumexp(1);
+        var logScale = LogScales(flatZ);
+        var standardized = (flatZ.unsqueeze(1) - Means(flatZ)) * (-logScale).exp();          // [B, K, D]
+        var perComponent = (-0.5 * standardized.pow(2) - logScale).sum(2) - 0.5 * Shape.Size * LogTwoPi;
+        return (perComponent + Logits(flatZ).log_softmax(0)).logsumexp(1);
     }
 
     protected override Tensor SampleCore(long count, double temperature, Generator? generator)
     {
-        var probabilities = logits.softmax(0).to(float64).cpu();
-        var component = multinomial(probabilities, count, replacement: true, generator: generator).to(means.device);
+        var probabilities = Logits(anchor).softmax(0).to(float64).cpu();
+        var component = multinomial(probabilities, count, replacement: true, generator: generator).to(anchor.device);
         var noise = Noise(count, generator);
-        return means.index_select(0, component) + noise * logScales.exp().index_select(0, component) * temperature;
+        return Means(noise).index_select(0, component) + noise * LogScales(noise).exp().index_select(0, component) * temperature;
     }
 }

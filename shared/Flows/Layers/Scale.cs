@@ -20,17 +20,26 @@ public sealed record ScaleSpec : LayerSpec
 /// </summary>
 public sealed class Scale : FlowLayer<ScaleSpec>
 {
-    readonly Parameter logScale;
+    readonly Parameter? logScale; // only when learnable; a fixed scale is read from the spec
 
     public Scale(ScaleSpec spec) : base(spec)
     {
-        logScale = new Parameter(ElementwiseValues.Tensor(spec.LogScale, spec.Shape, 0.0, "Scale.LogScale"), spec.Learnable);
+        ElementwiseValues.Check(spec.LogScale, spec.Shape, "Scale.LogScale");
+        if (spec.Learnable) logScale = new Parameter(ElementwiseValues.Initial(spec.LogScale, spec.Shape, 0.0));
         RegisterComponents();
     }
 
-    protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z) =>
-        (z * logScale.exp(), logScale.sum().expand(z.shape[0]));
+    Tensor LogScale(Tensor like) => logScale ?? ElementwiseValues.Like(TypedSpec.LogScale, TypedSpec.Shape, 0.0, like);
 
-    protected override (Tensor z, Tensor logDet) InverseCore(Tensor x) =>
-        (x * (-logScale).exp(), (-logScale.sum()).expand(x.shape[0]));
+    protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z)
+    {
+        var s = LogScale(z);
+        return (z * s.exp(), s.sum().expand(z.shape[0]));
+    }
+
+    protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
+    {
+        var s = LogScale(x);
+        return (x * (-s).exp(), (-s.sum()).expand(x.shape[0]));
+    }
 }

@@ -18,14 +18,17 @@ public sealed record TranslateSpec : LayerSpec
 /// </summary>
 public sealed class Translate : FlowLayer<TranslateSpec>
 {
-    readonly Parameter shift;
+    readonly Parameter? shift; // only when learnable; a fixed shift is read from the spec
 
     public Translate(TranslateSpec spec) : base(spec)
     {
-        shift = new Parameter(ElementwiseValues.Tensor(spec.Shift, spec.Shape, 0.0, "Translate.Shift"), spec.Learnable);
+        ElementwiseValues.Check(spec.Shift, spec.Shape, "Translate.Shift");
+        if (spec.Learnable) shift = new Parameter(ElementwiseValues.Initial(spec.Shift, spec.Shape, 0.0));
         RegisterComponents();
     }
 
-    protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z) => (z + shift, ZeroLogDet(z));
-    protected override (Tensor z, Tensor logDet) InverseCore(Tensor x) => (x - shift, ZeroLogDet(x));
+    Tensor Shift(Tensor like) => shift ?? ElementwiseValues.Like(TypedSpec.Shift, TypedSpec.Shape, 0.0, like);
+
+    protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z) => (z + Shift(z), ZeroLogDet(z));
+    protected override (Tensor z, Tensor logDet) InverseCore(Tensor x) => (x - Shift(x), ZeroLogDet(x));
 }
