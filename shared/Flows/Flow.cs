@@ -142,6 +142,13 @@ public sealed class Flow : IDisposable
         return this;
     }
 
+    /// <summary>Moves every weight to <paramref name="device"/>, keeping its dtype.</summary>
+    public Flow To(Device device)
+    {
+        module.to(device);
+        return this;
+    }
+
     public IEnumerable<Parameter> Parameters() => module.parameters().Where(p => p.requires_grad);
 
     public void Dispose()

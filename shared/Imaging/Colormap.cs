@@ -17,4 +17,17 @@ public static class Colormap
         int low = Math.Min((int)position, ViridisStops.Length - 2);
         return Rgb.Lerp(ViridisStops[low], ViridisStops[low + 1], position - low);
     }
+
+    /// <summary>A fully saturated hue for an angle in radians: colours points by where they started in the base.</summary>
+    public static Rgb Hue(double angle)
+    {
+        double h = (angle / (2 * Math.PI) % 1 + 1) % 1 * 6;
+        double x = 1 - Math.Abs(h % 2 - 1);
+        var (r, g, b) = (int)h switch
+        {
+            0 => (1.0, x, 0.0), 1 => (x, 1.0, 0.0), 2 => (0.0, 1.0, x),
+            3 => (0.0, x, 1.0), 4 => (x, 0.0, 1.0), _ => (1.0, 0.0, x),
+        };
+        return new Rgb((byte)(r * 220), (byte)(g * 220), (byte)(b * 220));
+    }
 }

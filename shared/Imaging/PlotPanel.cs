@@ -14,12 +14,16 @@ public sealed class PlotPanel(int size, double extent)
     /// <summary>The window is [-extent, extent]^2.</summary>
     public double Extent { get; } = extent;
 
-    public Canvas Scatter(string title, ReadOnlySpan<float> xy, Rgb colour)
+    public Canvas Scatter(string title, ReadOnlySpan<float> xy, Rgb colour) => Scatter(title, xy, _ => colour);
+
+    /// <summary>Scatter plot of [x, y] pairs, point i drawn in <paramref name="colourOf"/>(i).</summary>
+    public Canvas Scatter(string title, ReadOnlySpan<float> xy, Func<int, Rgb> colourOf)
     {
         var canvas = Blank(title);
         for (int i = 0; i + 1 < xy.Length; i += 2)
         {
             var (px, py) = ToPixel(xy[i], xy[i + 1]);
+            var colour = colourOf(i / 2);
             // A 2x2 dot with some transparency, so dense regions read as darker.
             for (int dy = 0; dy < 2; dy++)
                 for (int dx = 0; dx < 2; dx++)
