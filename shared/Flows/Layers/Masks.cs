@@ -58,7 +58,7 @@ public static class Masks
     }
 
     /// <summary>
-    /// A random mask over all elements with round(fraction * n) ones, drawn once from <paramref name="seed"/>:
+    /// A random mask over all elements with round(fraction * n) ones (ties to even), drawn once from <paramref name="seed"/>:
     /// store the result in the spec, do not draw it again when loading.
     /// </summary>
     public static int[] Random(Shape shape, int seed, double fraction = 0.5)
