@@ -1,0 +1,78 @@
+using FlowLive.Flows.Nets;
+using static TorchSharp.torch;
+
+namespace FlowLive.Flows.Layers;
+
+[SpecKind("masked_affine_coupling")]
+public sealed record MaskedAffineCouplingSpec : LayerSpec
+{
+    /// <summary>One 0/1 per element (row-major), 1 = passes through and conditions; see <see cref="Masks"/>. Saved, never re-drawn.</summary>
+    public required int[] Mask { get; init; }
+    /// <summary>The conditioner computing s and t (full size) from b * z.</summary>
+    public SubnetSpec Net { get; init; } = new();
+    public ScaleBound Bound { get; init; } = ScaleBound.Tanh;
+    /// <summary>Log-scales stay within (-Clamp, Clamp) unless Bound is None.</summary>
+    public double Clamp { get; init; } = 2.0;
+
+    public override FlowLayer Build() => new MaskedAffineCoupling(this);
+
+    /// <summary>RealNVP's stack: <paramref name="count"/> couplings alternating <paramref name="mask"/> and its inverse.</summary>
+    public static IReadOnlyList<MaskedAffineCouplingSpec> Alternating(Shape shape, int[] mask, int count, SubnetSpec? net = null) =>
+        Enumerable.Range(0, count)
+            .Select(i => new MaskedAffineCouplingSpec { Shape = shape, Mask = i % 2 == 0 ? mask : Masks.Invert(mask), Net = net ?? new() })
+            .ToList();
+
+    /// <summary><paramref name="count"/> couplings, each with its own random half mask drawn from seed + i.</summary>
+    public static IReadOnlyList<MaskedAffineCouplingSpec> RandomMasks(Shape shape, int count, int seed, SubnetSpec? net = null) =>
+        Enumerable.Range(0, count)
+            .Select(i => new MaskedAffineCouplingSpec { Shape = shape, Mask = Masks.Random(shape, seed + i), Net = net ?? new() })
+            .ToList();
+}
+
+/// <summary>
+/// Affine coupling with any binary mask b (RealNVP, Dinh et al. 2016, section 3.4, eq. 9):
+/// x = b * z + (1 - b) * (z * exp(s(b * z)) + t(b * z)), log|det dx/dz| = sum((1 - b) * s(b * z)).
+/// Where b = 1 the input passes unchanged and is all the conditioner sees, so the Jacobian is triangular up to a
+/// permutation. Masks: chequerboard and channel halves for images, halves, alternating or random for vectors
+/// (<see cref="Masks"/>). s is bounded by <see cref="ScaleBound"/>; the conditioner's last layer starts at zero, so a
+/// new layer is the identity.
+/// </summary>
+public sealed class MaskedAffineCoupling : FlowLayer<MaskedAffineCouplingSpec>
+{
+    readonly Tensor mask;
+    readonly nn.Module<Tensor, Tensor> net;
+
+    public MaskedAffineCoupling(MaskedAffineCouplingSpec spec) : base(spec)
+    {
+        var shape = spec.Shape;
+        if (!(shape.IsVector || shape.IsImage))
+            throw new FlowShapeException($"MaskedAffineCoupling: expected a vector [D] or an image [C, H, W], got {shape}");
+        Masks.Check(spec.Mask, shape, "MaskedAffineCoupling.Mask");
+        if (spec.Bound != ScaleBound.None && !(spec.Clamp > 0 && double.IsFinite(spec.Clamp)))
+            throw new ArgumentException($"MaskedAffineCoupling.Clamp must be positive and finite, got {spec.Clamp}");
+        mask = Masks.ToTensor(spec.Mask, shape);
+        var doubled = shape.IsVector ? Shape.Vector(2 * shape[0]) : Shape.Image(2 * shape[0], shape[1], shape[2]);
+        net = Subnet.Create(spec.Net, shape, doubled);
+        RegisterComponents();
+    }
+
+    protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z)
+    {
+        var (s, t) = ScaleAndShift(z * mask);
+        return (z * s.exp() + t, SumPerSample(s));
+    }
+
+    protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
+    {
+        var (s, t) = ScaleAndShift(x * mask);
+        return ((x - t) * (-s).exp(), -SumPerSample(s));
+    }
+
+    /// <summary>s and t, zero where b = 1, so exp(s) = 1 and t = 0 leave those entries exactly as they were.</summary>
+    (Tensor s, Tensor t) ScaleAndShift(Tensor passing)
+    {
+        var st = net.forward(passing).chunk(2, 1);
+        var changes = 1 - mask;
+        return (TypedSpec.Bound.Apply(st[0], TypedSpec.Clamp) * changes, st[1] * changes);
+    }
+}
