@@ -1,0 +1,25 @@
+using FlowLive.Flows.Layers;
+
+namespace FlowLive.Flows.Architectures;
+
+/// <summary>FlowLive's ready-made flows, by name. Layers are listed in generative order (base side first).</summary>
+public static class Catalog
+{
+    static bool IsVector(Shape s) => s.IsVector && s[0] >= 2;
+
+    public static readonly IReadOnlyList<Architecture> All =
+    [
+        new("realnvp", "RealNVP: masked affine couplings with alternating halves (Dinh et al. 2016)", IsVector,
+            (shape, o) => MaskedAffineCouplingSpec.Alternating(shape, Masks.Half(shape), o.Steps, o.Net)),
+        // NICE scales last in the normalizing direction, so first in generative order.
+        new("nice", "NICE: additive couplings with alternating halves and a learned scale (Dinh et al. 2014)", IsVector,
+            (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
+                           .. AdditiveCouplingSpec.Alternating(shape, Masks.Half(shape), o.Steps, o.Net)]),
+    ];
+
+    public static IReadOnlyList<string> Names => All.Select(a => a.Name).ToList();
+
+    public static Architecture Get(string name) =>
+        All.FirstOrDefault(a => a.Name == name)
+        ?? throw new ArgumentException($"unknown flow architecture '{name}' (expected one of: {string.Join(", ", Names)})");
+}
