@@ -1,0 +1,25 @@
+using static TorchSharp.torch;
+
+namespace FlowLive.Data.Toy;
+
+/// <summary>
+/// Two interleaved half circles (scikit-learn's make_moons): the upper (cos t, sin t) and the lower
+/// (1 - cos t, 1/2 - sin t), t uniform in [0, pi], each point on either with probability 1/2, plus Gaussian noise,
+/// then mapped by 2p + (-1, -0.2) as in FFJORD's toy data (Grathwohl et al. 2019), giving about [-3, 3] x [-1.2, 1.8].
+/// </summary>
+public sealed class TwoMoons(double noise = 0.1) : ToyDataset
+{
+    public double Noise { get; } = noise >= 0 ? noise : throw new ArgumentOutOfRangeException(nameof(noise), "TwoMoons: noise must be >= 0");
+    public override string Name => "two_moons";
+    public override string Description => $"two interleaved half circles, noise {Noise}";
+
+    protected override Tensor SampleCore(long n, Generator g)
+    {
+        var lower = Integers(n, 0, 2, g);  // 1 for the lower moon
+        var t = Uniform(n, g) * Math.PI;
+        var x = cos(t) + lower * (1 - 2 * cos(t));
+        var y = sin(t) + lower * (0.5 - 2 * sin(t));
+        var noise = randn([n, 2], dtype: float32, generator: g) * Noise;
+        return (stack([x, y], 1) + noise) * 2 + tensor(new float[] { -1f, -0.2f });
+    }
+}
