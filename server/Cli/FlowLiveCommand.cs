@@ -1,0 +1,63 @@
+using System.CommandLine;
+using FlowLive.Models;
+using FlowLive.Server.Commands;
+
+namespace FlowLive.Server.Cli;
+
+/// <summary>
+/// The root of the `flowlive` command line. Parse errors (unknown commands or flags, bad values) print a message
+/// and exit 2; a failing command prints what went wrong and exits 1.
+/// </summary>
+public static class FlowLiveCommand
+{
+    public static RootCommand Create(TextWriter output)
+    {
+        var root = new RootCommand("FlowLive: train, inspect and render normalizing flows.")
+        {
+            DemoCommand.Create(output),
+            TrainCommand.Create(output),
+            SampleCommand.Create(output),
+            InfoCommand.Create(output),
+            DataCommand.Create(output),
+            TestCommand.Create(output),
+        };
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Create(output);
+        var parsed = root.Parse(args);
+        if (args.Length == 0)
+        {
+            parsed = root.Parse(["--help"]);
+            parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            return ExitCodes.Usage;
+        }
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors) error.WriteLine($"flowlive: {problem.Message}");
+            error.WriteLine("flowlive: see `flowlive --help`");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"flowlive: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (ModelFileException e)
+        {
+            error.WriteLine($"flowlive: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"flowlive: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

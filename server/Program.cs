@@ -1,0 +1,3 @@
+using FlowLive.Server.Cli;
+
+return FlowLiveCommand.Run(args, Console.Out, Console.Error);
