@@ -24,7 +24,7 @@ public static class ModelFile
     public static void Save(string path, ModelSpec spec, Flow flow)
     {
         var dtype = flow.Module.parameters().Concat(flow.Module.buffers()).Where(t => t.is_floating_point()).Select(t => t.dtype).FirstOrDefault(ScalarType.Float32);
-        spec = spec with { Flow = flow.Spec, Dtype = DtypeName(dtype) };
+        spec = spec with { Flow = flow.Spec, DataShape = flow.DataShape, Dtype = DtypeName(dtype) };
         byte[] specBytes = Encoding.UTF8.GetBytes(SpecJson.Serialize(spec));
         byte[] weights = WeightsOf(flow);
 
@@ -58,6 +58,11 @@ public static class ModelFile
         catch (Exception e) when (e is FlowShapeException or ArgumentException or InvalidOperationException)
         {
             throw new ModelFileException(path, $"its flow spec cannot be built: {e.Message}", e);
+        }
+        if (spec.DataShape is { } expected && expected != flow.DataShape)
+        {
+            flow.Dispose();
+            throw new ModelFileException(path, $"its data shape {expected} does not match its layers, which produce {flow.DataShape}");
         }
         try
         {

@@ -11,6 +11,9 @@ public sealed record ModelSpec
     public required string Name { get; init; }
     public required FlowSpec Flow { get; init; }
 
+    /// <summary>Per-sample shape of the data the flow models (its layers' data side); checked against the flow on load.</summary>
+    public Shape? DataShape { get; init; }
+
     /// <summary>Element type of the weights: "float32" or "float64".</summary>
     public string Dtype { get; init; } = "float32";
 

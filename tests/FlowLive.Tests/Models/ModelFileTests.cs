@@ -39,6 +39,8 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal("small", loaded.Spec.Name);
         Assert.Equal("two-moons", loaded.Spec.Dataset);
         Assert.Equal(1.25, loaded.Spec.Metrics["nll"]);
+        Assert.Equal(Shape.Vector(2), loaded.Spec.DataShape);
+        Assert.Equal("float32", loaded.Spec.Dtype);
         using var scope = NewDisposeScope();
         Numeric.AssertBitIdentical(original.Sample(20, seed: 1), loaded.Flow.Sample(20, seed: 1), "samples after load");
     }
@@ -104,6 +106,17 @@ public sealed class ModelFileTests : IDisposable
         Assert.NotEqual(SpecJson.Serialize(spec), json);
         var error = Assert.Throws<ModelFileException>(() => Rewrite(path, bytes, json));
         Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void A_data_shape_that_does_not_match_the_layers_is_refused()
+    {
+        string path = SavedModel();
+        byte[] bytes = File.ReadAllBytes(path);
+        var spec = ModelFile.ReadSpec(path);
+        string json = SpecJson.Serialize(spec with { DataShape = Shape.Vector(5) });
+        var error = Assert.Throws<ModelFileException>(() => Rewrite(path, bytes, json));
+        Assert.Contains("data shape [5]", error.Message);
     }
 
     static void Rewrite(string path, byte[] bytes, string json)
