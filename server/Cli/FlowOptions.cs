@@ -27,6 +27,11 @@ public sealed class FlowOptions
     public Option<double> LearningRate { get; } = CommonOptions.PositiveReal("--lr", "Adam learning rate", 2e-3);
     public Option<long> Seed { get; } = CommonOptions.Seed();
     public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<int> Threads { get; } = new("--threads")
+    {
+        Description = "CPU threads for libtorch; 0 = 1 for 2-D data, whose tiny tensors run slower on more (default 0)",
+        DefaultValueFactory = _ => 0,
+    };
 
     public FlowOptions(string defaultDataset, int defaultSteps)
     {
@@ -43,7 +48,7 @@ public sealed class FlowOptions
         Steps = CommonOptions.Positive("--steps", "training steps", defaultSteps);
     }
 
-    public IEnumerable<Option> All => [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device];
+    public IEnumerable<Option> All => [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads];
 
     public void AddTo(Command command)
     {
@@ -73,6 +78,9 @@ public sealed class FlowOptions
         var architecture = Catalog.Get(parsed.GetValue(Flow)!);
         var device = CommonOptions.ResolveDevice(parsed.GetValue(Device)!);
         var training = Training(parsed);
+        int threads = parsed.GetValue(Threads);
+        if (threads < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
+        TorchSharp.torch.set_num_threads(threads == 0 ? 1 : threads);
         output.WriteLine($"training {architecture.Name} ({parsed.GetValue(Layers)} steps, {parsed.GetValue(Hidden)} hidden) on {dataset.Name}, " +
                          $"{training.Steps} steps of {training.BatchSize} on {device.type.ToString().ToLowerInvariant()}");
         return ToyTraining.Train(dataset, architecture, Architecture(parsed), training, device, new ProgressPrinter(output, training.BatchSize));

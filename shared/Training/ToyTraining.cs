@@ -25,6 +25,8 @@ public static class ToyTraining
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = architecture.Create(Shape.Vector(2), architectureOptions);
+        // Initial weights come from torch's global generator: seed it, so the same seed trains the same flow.
+        random.manual_seed(options.Seed);
         var flow = spec.Build().To(device, ScalarType.Float32);
         try
         {

@@ -73,6 +73,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_same_seed_trains_the_same_model()
+    {
+        string Train(string name, string seed)
+        {
+            string path = Path.Combine(directory, name);
+            var run = CliRunner.Run("train", "--steps", "10", "--layers", "2", "--hidden", "8", "--seed", seed, "--out", path);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return CliRunner.Run("sample", "--model", path, "-n", "20", "--seed", "1").Output;
+        }
+        Assert.Equal(Train("a.flow", "4"), Train("b.flow", "4"));
+        Assert.NotEqual(Train("a.flow", "4"), Train("c.flow", "5"));
+    }
+
+    [Fact]
     public void Train_then_info_then_sample_work_together()
     {
         string model = Path.Combine(directory, "moons.flow");
