@@ -16,8 +16,8 @@ public sealed record BatchNormFlowSpec : LayerSpec
 }
 
 /// <summary>
-/// Batch normalization as a flow layer (Dinh et al. 2016, RealNVP section 3.7; Papamakarios et al. 2017, MAF
-/// section 3.4). The normalizing direction is z = (x - mu) / sqrt(var + eps) exp(log_gamma) + beta per feature
+/// Batch normalization as a flow layer (Dinh et al. 2016, RealNVP section 3.7; used between the layers of MAF,
+/// Papamakarios et al. 2017). The normalizing direction is z = (x - mu) / sqrt(var + eps) exp(log_gamma) + beta per feature
 /// (vectors) or channel (images), with log|det dz/dx| = H W sum(log_gamma - log(var + eps) / 2).
 ///
 /// In training mode <see cref="FlowLayer.Inverse"/> uses the batch's mean and (biased) variance and moves the running

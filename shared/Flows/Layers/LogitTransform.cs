@@ -15,7 +15,8 @@ public sealed record LogitTransformSpec : LayerSpec
 /// <summary>
 /// The logit preprocessing of RealNVP (Dinh et al. 2016, section 4.1), as a layer so that likelihoods stay in pixel
 /// space: the data side holds dequantized pixels x in [0, 1]. Normalizing: y = alpha + (1 - 2 alpha) x,
-/// z = logit(y), log|det dz/dx| = sum(log(1 - 2 alpha) - log y - log(1 - y)).
+/// z = logit(y), log|det dz/dx| = sum(log(1 - 2 alpha) - log y - log(1 - y)). RealNVP writes alpha + (1 - alpha) x;
+/// the symmetric form (MAF's code, Papamakarios et al. 2017) keeps y in [alpha, 1 - alpha], away from both infinities.
 /// Generative: x = (sigmoid(z) - alpha) / (1 - 2 alpha), defined for every real z (x then lies in
 /// (-alpha / (1 - 2 alpha), (1 - alpha) / (1 - 2 alpha)), the domain of the inverse).
 /// </summary>
