@@ -15,7 +15,7 @@ public static class DemoCommand
 {
     public static Command Create(TextWriter output)
     {
-        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 1500);
+        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 1500, images: false);
         var outDir = new Option<DirectoryInfo>("--out")
         {
             Description = "folder for the picture and the model",
@@ -28,7 +28,7 @@ public static class DemoCommand
         {
             string folder = parsed.GetValue(outDir)!.FullName;
             using var result = options.Train(parsed, output);
-            output.WriteLine($"test nll {result.TestNll:F4} nats on held-out points, {result.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine(FlowOptions.Summary(result));
 
             string modelPath = Path.Combine(folder, result.Spec.Name + ModelFile.Extension);
             ModelFile.Save(modelPath, result.Spec, result.Flow);
@@ -37,7 +37,7 @@ public static class DemoCommand
             using var generator = new Generator((ulong)parsed.GetValue(options.Seed) + 7);
             using var data = dataset.Sample(4000, generator);
             var figure = FlowFigure2D.Render(result.Flow.To(CPU), data,
-                $"{result.Spec.Name.ToUpperInvariant()}   TEST NLL {result.TestNll:F3} NATS",
+                $"{result.Spec.Name.ToUpperInvariant()}   TEST NLL {result.Metric("test_nll"):F3} NATS",
                 new FlowFigure2D.Options { Seed = parsed.GetValue(options.Seed) });
             string picturePath = Path.Combine(folder, result.Spec.Name + ".png");
             figure.SavePng(picturePath);

@@ -9,7 +9,7 @@ public static class TrainCommand
 {
     public static Command Create(TextWriter output)
     {
-        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 2000);
+        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 2000, images: true);
         var outPath = new Option<FileInfo?>("--out") { Description = "model file to write (default out/models/DATASET-FLOW.flow)" };
         var command = new Command("train", "train a flow on a dataset and save it as a model file");
         options.AddTo(command);
@@ -22,12 +22,10 @@ public static class TrainCommand
             using var result = options.Train(parsed, output);
             string path = target?.FullName ?? Path.GetFullPath(Path.Combine("out", "models", result.Spec.Name + ModelFile.Extension));
             ModelFile.Save(path, result.Spec, result.Flow);
-            output.WriteLine($"test nll {result.TestNll:F4} nats ({ToyTrainingSize()} held-out points), train nll {result.TrainNll:F4}, {result.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine(FlowOptions.Summary(result));
             output.WriteLine($"wrote {path}");
             return 0;
         });
         return command;
     }
-
-    static string ToyTrainingSize() => $"{Training.ToyTraining.TestSize:N0}";
 }

@@ -15,12 +15,7 @@ public static class ToyTraining
     /// <summary>Size of the held-out sample the test NLL is measured on (drawn with its own seed).</summary>
     public const int TestSize = 10_000;
 
-    public sealed record Result(Flow Flow, ModelSpec Spec, double TrainNll, double TestNll, TimeSpan Elapsed) : IDisposable
-    {
-        public void Dispose() => Flow.Dispose();
-    }
-
-    public static Result Train(IToyDataset dataset, Architecture architecture, ArchitectureOptions architectureOptions,
+    public static TrainedFlow Train(IToyDataset dataset, Architecture architecture, ArchitectureOptions architectureOptions,
         TrainingOptions options, Device device, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -50,7 +45,7 @@ public static class ToyTraining
                     ["seconds"] = clock.Elapsed.TotalSeconds,
                 },
             };
-            return new Result(flow, model, trainNll, testNll, clock.Elapsed);
+            return new TrainedFlow(flow, model, clock.Elapsed);
         }
         catch
         {

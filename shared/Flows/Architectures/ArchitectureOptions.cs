@@ -11,6 +11,8 @@ public sealed record ArchitectureOptions
     /// <summary>Seeds the random masks and permutations that some architectures store in their specs.</summary>
     public int Seed { get; init; } = 0;
     public BaseChoice Base { get; init; } = BaseChoice.Normal;
+    /// <summary>Multi-scale architectures (images): how many times to squeeze; height and width must divide by 2^Levels.</summary>
+    public int Levels { get; init; } = 2;
 }
 
 /// <summary>Which base distribution a ready-made flow starts from.</summary>

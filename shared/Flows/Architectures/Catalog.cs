@@ -15,6 +15,8 @@ public static class Catalog
         new("nice", "NICE: additive couplings with alternating halves and a learned scale (Dinh et al. 2014)", IsVector,
             (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
                            .. AdditiveCouplingSpec.Alternating(shape, Masks.Half(shape), o.Steps, o.Net)]),
+        new("glow", "Glow: multi-scale ActNorm, 1x1 convolutions and affine couplings, for images (Kingma and Dhariwal 2018)",
+            Glow.Supports, Glow.Layers),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(a => a.Name).ToList();
