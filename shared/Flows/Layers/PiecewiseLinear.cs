@@ -59,14 +59,15 @@ public sealed class PiecewiseLinear : FlowLayer<PiecewiseLinearSpec>
         return (z.clamp(0, 1), -SumPerSample((k * hb).log()));
     }
 
-    /// <summary>Right edges, left edges and heights of the bins, each [batch, ..shape, K].</summary>
+    /// <summary>Right edges, left edges and heights of the bins, each expanded to [batch, ..shape, K].</summary>
     (Tensor right, Tensor left, Tensor h) Bins(long[] batchShape)
     {
-        var h = heights.softmax(-1).expand([.. batchShape, TypedSpec.Bins]);
+        long[] expanded = [.. batchShape, TypedSpec.Bins];
+        var h = heights.softmax(-1);
         var right = h.cumsum(-1);
         // Left edges are the right edges shifted by one, so both directions agree on where bins begin.
         var left = nn.functional.pad(right.narrow(-1, 0, TypedSpec.Bins - 1), [1, 0]);
-        return (right, left, h);
+        return (right.expand(expanded), left.expand(expanded), h.expand(expanded));
     }
 
     void CheckUnitInterval(Tensor t, string method)
