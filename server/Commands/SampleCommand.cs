@@ -79,7 +79,8 @@ public static class SampleCommand
         if (shape == FlowLive.Flows.Shape.Vector(2))
             return new PlotPanel(480, 4.0).Scatter($"{n} SAMPLES", values, new Rgb(30, 60, 160));
         if (shape.IsImage)
-            return ImageGrid.Render(values, n, (int)shape[0], (int)shape[1], (int)shape[2], columns: (int)Math.Ceiling(Math.Sqrt(n)));
+            return ImageGrid.Render(values, n, (int)shape[0], (int)shape[1], (int)shape[2], columns: (int)Math.Ceiling(Math.Sqrt(n)),
+                zoom: Math.Max(2, 64 / (int)shape[1]));
         throw new UsageException("--out", $"PNG output draws 2-D points or images; this model's data shape is {shape} (use .csv)");
     }
 }

@@ -15,6 +15,9 @@ public static class Catalog
         new("nice", "NICE: additive couplings with alternating halves and a learned scale (Dinh et al. 2014)", IsVector,
             (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
                            .. AdditiveCouplingSpec.Alternating(shape, Masks.Half(shape), o.Steps, o.Net)]),
+        // Toy data reach about 4 from the origin: splines cover that, tails beyond stay linear.
+        new("spline", "neural spline flow: rational-quadratic spline couplings, alternating halves (Durkan et al. 2019)", IsVector,
+            (shape, o) => RationalQuadraticSplineCouplingSpec.Alternating(shape, o.Steps, o.Net).Select(s => s with { Bound = 4.5 })),
         new("glow", "Glow: multi-scale ActNorm, 1x1 convolutions and affine couplings, for images (Kingma and Dhariwal 2018)",
             Glow.Supports, Glow.Layers),
     ];
