@@ -41,6 +41,11 @@ public sealed class FlowOptions
         DefaultValueFactory = _ => 0,
     };
     public Option<DirectoryInfo> DataDir { get; } = DataCommand.DataDirOption();
+    public Option<string?> Target { get; } = new Option<string?>("--target")
+    {
+        Description = "fit an unnormalised 2-D density by reverse KL instead of data: " + string.Join(", ", EnergyTargets.Names) +
+                      " (u1-u4: Rezende and Mohamed's potentials); the only way to train planar and radial flows",
+    }.AcceptOnlyFromAmong([.. EnergyTargets.Names]);
 
     public FlowOptions(string defaultDataset, int defaultSteps, bool images)
     {
@@ -69,7 +74,7 @@ public sealed class FlowOptions
     bool ImagesAllowed { get; }
 
     public IEnumerable<Option> All => ImagesAllowed
-        ? [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads, ImageSize, Levels, DataDir]
+        ? [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads, ImageSize, Levels, DataDir, Target]
         : [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads];
 
     public void AddTo(Command command)
@@ -110,6 +115,17 @@ public sealed class FlowOptions
         var progress = new ProgressPrinter(output, training.BatchSize);
         string on = device.type.ToString().ToLowerInvariant();
 
+        if (ImagesAllowed && parsed.GetValue(Target) is string target)
+        {
+            if (images) throw new UsageException("--target", "targets are 2-D densities; leave out --dataset or use a 2-D one");
+            output.WriteLine($"fitting {architecture.Name} ({options.Steps} steps) to target {target} by reverse KL, " +
+                             $"{training.Steps} steps of {training.BatchSize} on {on}");
+            return ToyTraining.FitTarget(target, architecture, options, training, device, progress);
+        }
+        if (architecture.ReverseKlOnly)
+            throw new UsageException("--flow", $"{architecture.Name} flows have no inverse, so they cannot learn from data: " +
+                                     $"fit them to a density with --target ({string.Join(", ", EnergyTargets.Names)})");
+
         if (!images)
         {
             var dataset = ToyDatasets.Get(datasetName);
@@ -138,7 +154,10 @@ public sealed class FlowOptions
     }
 
     /// <summary>One line for the end of training: the metric that matters for the kind of data.</summary>
-    public static string Summary(TrainedFlow trained) => trained.Spec.Metrics.ContainsKey("test_bits_per_dim")
+    public static string Summary(TrainedFlow trained) =>
+        trained.Spec.Metrics.ContainsKey("reverse_kl_minus_log_z")
+        ? $"E_q[log q - log p~] = KL - log Z = {trained.Metric("reverse_kl_minus_log_z"):F4} nats, {trained.Elapsed.TotalSeconds:F1} s"
+        : trained.Spec.Metrics.ContainsKey("test_bits_per_dim")
         ? $"test {trained.Metric("test_bits_per_dim"):F3} bits/dim ({trained.Metric("test_images"):N0} test images), " +
           $"train {trained.Metric("train_bits_per_dim"):F3}, {trained.Elapsed.TotalSeconds:F1} s"
         : $"test nll {trained.Metric("test_nll"):F4} nats ({ToyTraining.TestSize:N0} held-out points), " +

@@ -7,8 +7,12 @@ public sealed record Architecture(
     string Name,
     string Description,
     Func<Shape, bool> Supports,
-    Func<Shape, ArchitectureOptions, IEnumerable<LayerSpec>> Layers)
+    Func<Shape, ArchitectureOptions, IEnumerable<LayerSpec>> Layers,
+    bool ReverseKlOnly = false)
 {
+    // ReverseKlOnly: built from layers without an inverse (planar, radial), so it cannot evaluate the density of
+    // data and is fitted to a target density by reverse KL instead of to data by maximum likelihood.
+
     /// <summary>The full spec for data of <paramref name="data"/>'s shape; the base has the shape the layers start from.</summary>
     public FlowSpec Create(Shape data, ArchitectureOptions options)
     {

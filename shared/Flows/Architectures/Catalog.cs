@@ -18,6 +18,10 @@ public static class Catalog
         // Toy data reach about 4 from the origin: splines cover that, tails beyond stay linear.
         new("spline", "neural spline flow: rational-quadratic spline couplings, alternating halves (Durkan et al. 2019)", IsVector,
             (shape, o) => RationalQuadraticSplineCouplingSpec.Alternating(shape, o.Steps, o.Net).Select(s => s with { Bound = 4.5 })),
+        new("planar", "planar flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,
+            (shape, o) => Enumerable.Range(0, o.Steps).Select(_ => new PlanarFlowSpec { Shape = shape }), ReverseKlOnly: true),
+        new("radial", "radial flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,
+            (shape, o) => Enumerable.Range(0, o.Steps).Select(_ => new RadialFlowSpec { Shape = shape }), ReverseKlOnly: true),
         new("glow", "Glow: multi-scale ActNorm, 1x1 convolutions and affine couplings, for images (Kingma and Dhariwal 2018)",
             Glow.Supports, Glow.Layers),
     ];

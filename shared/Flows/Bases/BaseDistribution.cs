@@ -36,7 +36,8 @@ public abstract class BaseDistribution : nn.Module
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be finite and >= 0");
         using var scope = NewDisposeScope();
         using var generator = seed is long s ? new Generator((ulong)s) : null;
-        using var _ = no_grad();
+        // No no_grad here: samples of a learnable base are reparameterised (mode + T * scale * noise), so reverse-KL
+        // fitting can pass gradients through them. Flow.Sample turns gradients off itself.
         Tensor flat = SampleCore(count, temperature, generator);
         return flat.reshape(Shape.WithBatch(count)).MoveToOuterDisposeScope();
     }

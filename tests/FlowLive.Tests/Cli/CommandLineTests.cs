@@ -36,6 +36,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--lr", "-1" }, "--lr must be a positive number")]
     [InlineData(new[] { "demo", "--device", "tpu" }, "tpu")]
     [InlineData(new[] { "sample" }, "--model")]
+    [InlineData(new[] { "train", "--target", "u7" }, "u7")]
     public void Bad_command_lines_exit_2_naming_the_problem(string[] args, string expected)
     {
         var run = CliRunner.Run(args);
@@ -59,6 +60,21 @@ public sealed class CommandLineTests : IDisposable
         var run = CliRunner.Run("train", "--steps", "1", "--out", Path.Combine(directory, "m.txt"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--out", run.Error);
+    }
+
+    [Fact]
+    public void Flows_without_an_inverse_need_a_target_and_fit_one()
+    {
+        var noTarget = CliRunner.Run("train", "--flow", "planar", "--steps", "1", "--out", Path.Combine(directory, "p.flow"));
+        Assert.Equal(2, noTarget.ExitCode);
+        Assert.Contains("--target", noTarget.Error);
+
+        string model = Path.Combine(directory, "u2.flow");
+        var fit = CliRunner.Run("train", "--flow", "planar", "--target", "u2", "--steps", "20", "--layers", "4", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Error);
+        Assert.Contains("KL - log Z", fit.Output);
+        Assert.Equal("target:u2", ModelFile.ReadSpec(model).Dataset);
+        Assert.Equal(0, CliRunner.Run("sample", "--model", model, "-n", "10").ExitCode);
     }
 
     [Fact]
