@@ -19,6 +19,7 @@ public static class FlowLiveCommand
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),
+            BenchCommand.Create(output),
             TestCommand.Create(output),
         };
         return root;

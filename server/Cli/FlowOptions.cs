@@ -120,7 +120,8 @@ public sealed class FlowOptions
             if (images) throw new UsageException("--target", "targets are 2-D densities; leave out --dataset or use a 2-D one");
             output.WriteLine($"fitting {architecture.Name} ({options.Steps} steps) to target {target} by reverse KL, " +
                              $"{training.Steps} steps of {training.BatchSize} on {on}");
-            return ToyTraining.FitTarget(target, architecture, options, training, device, progress);
+            return ToyTraining.FitTarget(target, architecture, options, training, device,
+                new ProgressPrinter(output, training.BatchSize, loss: "KL - log Z"));
         }
         if (architecture.ReverseKlOnly)
             throw new UsageException("--flow", $"{architecture.Name} flows have no inverse, so they cannot learn from data: " +

@@ -14,7 +14,7 @@ public sealed class CommandLineTests : IDisposable
     {
         var run = CliRunner.Run("--help");
         Assert.Equal(0, run.ExitCode);
-        foreach (var command in new[] { "demo", "train", "sample", "info", "data", "test" })
+        foreach (var command in new[] { "demo", "train", "sample", "info", "data", "bench", "test" })
             Assert.Matches($@"(?m)^\s+{command}\s", run.Output);
     }
 
@@ -75,6 +75,15 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("KL - log Z", fit.Output);
         Assert.Equal("target:u2", ModelFile.ReadSpec(model).Dataset);
         Assert.Equal(0, CliRunner.Run("sample", "--model", model, "-n", "10").ExitCode);
+    }
+
+    [Fact]
+    public void Bench_measures_an_architecture_and_finds_no_leak()
+    {
+        var run = CliRunner.Run("bench", "--flow", "nice", "--seconds", "0.05", "--batch-size", "64", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var row = run.Output.Split('\n').Single(line => line.StartsWith("nice "));
+        Assert.EndsWith(" 0", row.TrimEnd());
     }
 
     [Fact]
