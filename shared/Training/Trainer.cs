@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FlowLive.Flows;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,45 +18,21 @@ public static class Trainer
     public static double Fit(Flow flow, Func<long, Generator, Tensor> nextBatch, TrainingOptions options, Device device,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        options.Validate();
-        var parameters = flow.Parameters().ToList();
-        if (parameters.Count == 0) throw new ArgumentException("the flow has no learnable parameters to train", nameof(flow));
         using var generator = new Generator((ulong)options.Seed);
-        using var optimizer = optim.Adam(parameters, options.LearningRate);
-        var clock = Stopwatch.StartNew();
-        double windowSum = 0;
-        int windowCount = 0;
-        double lastMean = double.NaN;
-
         flow.Train(true);
-        for (int step = 1; step <= options.Steps; step++)
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            using (var scope = NewDisposeScope())
+            return OptimizationLoop.Run(flow.Parameters().ToList(), step =>
             {
                 var batch = nextBatch(options.BatchSize, generator).to(device);
                 if (step == 1) InitializeFromData(flow, batch);
-                optimizer.zero_grad();
-                var loss = -flow.LogProb(batch).mean();
-                loss.backward();
-                nn.utils.clip_grad_norm_(parameters, options.GradientClip);
-                optimizer.step();
-                double value = loss.ToDouble();
-                if (!double.IsFinite(value))
-                    throw new InvalidOperationException($"training diverged at step {step} (loss {value}); try a lower learning rate");
-                windowSum += value;
-                windowCount++;
-            }
-            if (step % options.ReportEvery == 0 || step == options.Steps)
-            {
-                lastMean = windowSum / windowCount;
-                progress?.Report(new TrainingProgress(step, options.Steps, lastMean, clock.Elapsed));
-                windowSum = 0;
-                windowCount = 0;
-            }
+                return -flow.LogProb(batch).mean();
+            }, options, "training", progress, cancellation);
         }
-        flow.Train(false);
-        return lastMean;
+        finally
+        {
+            flow.Train(false);
+        }
     }
 
     /// <summary>Lets data-dependent layers (ActNorm) see a first batch before any gradient step.</summary>
