@@ -12,7 +12,10 @@ public sealed record IResNetBlockSpec : LayerSpec
     public SubnetSpec Subnet { get; init; } = new() { Activation = Activation.Elu };
     /// <summary>c in (0, 1): every linear layer of g is normalised to spectral norm &lt;= c, so Lip(g) &lt;= c.</summary>
     public double Coefficient { get; init; } = 0.9;
-    /// <summary>Power iterations per training step that refine each layer's spectral norm estimate (at least 1).</summary>
+    /// <summary>
+    /// Power iterations per call refining each layer's spectral norm estimate, warm-started from the stored one (at
+    /// least 1). Training keeps the refined estimate; evaluation does not, so it stays deterministic.
+    /// </summary>
     public int PowerIterations { get; init; } = 5;
     /// <summary>Inverse: stop when max |z_{k+1} - z_k| &lt;= Tolerance (as given in float64; see <see cref="IResNetBlock"/>).</summary>
     public double Tolerance { get; init; } = 1e-9;
@@ -49,7 +52,7 @@ public sealed record IResNetBlockSpec : LayerSpec
 /// Probe vectors: training draws them from the global generator, fresh every call, so the estimate and its gradient
 /// are unbiased (apart from the truncation) over steps. Evaluation draws them from a new generator seeded with
 /// ProbeSeed on every call, so the same input gives the same log-det bit for bit, before and after a model file round
-/// trip (the spectral norm estimates are buffers and are not refined in evaluation). The probes are drawn as
+/// trip (the spectral norm estimates are buffers, refined but not written back in evaluation). The probes are drawn as
 /// [batch, Probes, D], so those of sample i depend on i but not on the batch size: the first k rows of a batch get
 /// the same log-dets as a batch of those k rows alone. The price of reproducibility is that evaluation's error is
 /// the same for the same input every time (a fixed draw of the estimator), not averaged away over calls.
@@ -108,7 +111,8 @@ public sealed class IResNetBlock : FlowLayer<IResNetBlockSpec>
 
     /// <summary>
     /// The exact log|det(I + J_g(z))| of shape [batch], from the full Jacobian (D vector-Jacobian products and a
-    /// determinant): for tests and small D. Uses the stored spectral norm estimates without refining them; no gradient.
+    /// determinant): for tests and small D. Uses the weights as evaluation does (the stored estimates are not changed,
+    /// even in training mode); no gradient.
     /// </summary>
     public Tensor ExactLogDet(Tensor z)
     {
@@ -134,13 +138,15 @@ public sealed class IResNetBlock : FlowLayer<IResNetBlockSpec>
     }
 
     /// <summary>
-    /// An upper bound on Lip(g): the product of the exact spectral norms of the normalised weights (activations are
-    /// 1-Lipschitz), as evaluation uses them. At most c when the spectral norm estimates are accurate.
+    /// An upper bound on Lip(g): the product of the exact spectral norms of the normalised weights as evaluation uses
+    /// them (activations are 1-Lipschitz). At most c^(depth + 1) when the spectral norm estimates are accurate.
     /// </summary>
-    public double LipschitzBound() => linears.Aggregate(1.0, (bound, linear) => bound * linear.SpectralNorm(TypedSpec.Coefficient));
+    public double LipschitzBound() =>
+        linears.Aggregate(1.0, (bound, linear) => bound * linear.SpectralNorm(TypedSpec.Coefficient, TypedSpec.PowerIterations));
 
-    IReadOnlyList<(Tensor weight, Tensor bias)> Weights(bool refine) =>
-        linears.Select(linear => linear.Normalised(TypedSpec.Coefficient, refine ? TypedSpec.PowerIterations : 0)).ToList();
+    /// <summary>The normalised weights; <paramref name="keepEstimate"/> (training) stores the refined spectral norm estimates.</summary>
+    IReadOnlyList<(Tensor weight, Tensor bias)> Weights(bool keepEstimate) =>
+        linears.Select(linear => linear.Normalised(TypedSpec.Coefficient, TypedSpec.PowerIterations, keepEstimate)).ToList();
 
     Tensor G(Tensor h, IReadOnlyList<(Tensor weight, Tensor bias)> weights)
     {

@@ -9,10 +9,11 @@ namespace FlowLive.Flows.Nets;
 /// so ||W~||_2 &lt;= c up to the estimate's error (Behrmann et al. 2019, section 3.1, eq. 3; spectral normalisation of
 /// Miyato et al. 2018, which this generalises by only shrinking weights that are too large).
 ///
-/// sigma = u^T W v with v = normalize(W^T u), where u, the estimated leading left singular vector, is a buffer:
-/// it is saved with the weights and refined by a few power iterations per training step (warm-started, so it keeps up
-/// with slowly changing weights). Evaluation uses the stored u as it is, so it is deterministic and a loaded model
-/// gives the same outputs bit for bit. As in Miyato et al., u and v carry no gradient; sigma does, through W.
+/// sigma = u^T W v with v = normalize(W^T u), where u, the estimated leading left singular vector, is a buffer saved
+/// with the weights. Every call runs a few power iterations warm-started from the stored u (so they keep up with slowly
+/// changing weights). Training writes the refined u back; evaluation does not, so its result is a function of the
+/// weights and the saved u alone: deterministic, and bit for bit the same after a model file round trip, yet not one
+/// optimizer step behind the weights. As in Miyato et al., u and v carry no gradient; sigma does, through W.
 /// The estimate can only under-estimate ||W||_2 (u^T W v &lt;= ||W||_2 for unit u, v); <see cref="SpectralNorm"/> gives
 /// the exact value of the normalised weight for checks.
 /// </summary>
@@ -35,34 +36,36 @@ public sealed class SpectralLinear : nn.Module
     }
 
     /// <summary>
-    /// The normalised weight W~ and the bias. <paramref name="powerIterations"/> &gt; 0 first refines the stored u
-    /// (training); 0 uses it as stored (evaluation).
+    /// The normalised weight W~ and the bias, after <paramref name="powerIterations"/> power iterations warm-started
+    /// from the stored u. <paramref name="keepEstimate"/> writes the refined u back (training); otherwise the stored u
+    /// is left as it is, so the result depends only on the weights and the saved state (evaluation).
     /// </summary>
-    public (Tensor weight, Tensor bias) Normalised(double coefficient, int powerIterations)
+    public (Tensor weight, Tensor bias) Normalised(double coefficient, int powerIterations, bool keepEstimate)
     {
+        Tensor left = u, right;
         using (no_grad())
         {
             for (int i = 0; i < powerIterations; i++)
             {
-                var next = weight.mv(RightVector());
+                var next = weight.mv(RightVector(left));
                 double norm = next.norm().ToDouble();
                 // A zero weight (a zero-initialised last layer) has no direction to find: keep u for when it grows.
                 if (!(norm > 0) || !double.IsFinite(norm)) break;
-                u.copy_(next / norm);
+                left = next / norm;
             }
+            if (keepEstimate && !ReferenceEquals(left, u)) u.copy_(left);
+            right = RightVector(left);
         }
-        Tensor v;
-        using (no_grad()) v = RightVector();
-        var sigma = u.dot(weight.mv(v));
+        var sigma = left.dot(weight.mv(right));
         return (weight / (sigma / coefficient).clamp_min(1.0), bias);
     }
 
-    /// <summary>The exact spectral norm of the weight as <see cref="Normalised"/> would use it in evaluation.</summary>
-    public double SpectralNorm(double coefficient)
+    /// <summary>The exact spectral norm of the weight as <see cref="Normalised"/> gives it without keeping the estimate.</summary>
+    public double SpectralNorm(double coefficient, int powerIterations)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var (normalised, _) = Normalised(coefficient, 0);
+        var (normalised, _) = Normalised(coefficient, powerIterations, keepEstimate: false);
         return linalg.matrix_norm(normalised, 2.0).ToDouble();
     }
 
@@ -74,5 +77,5 @@ public sealed class SpectralLinear : nn.Module
         return linalg.matrix_norm(weight, 2.0).ToDouble();
     }
 
-    Tensor RightVector() => nn.functional.normalize(weight.t().mv(u), dim: 0);
+    Tensor RightVector(Tensor left) => nn.functional.normalize(weight.t().mv(left), dim: 0);
 }
