@@ -14,7 +14,8 @@ public sealed record IResNetBlockSpec : LayerSpec
     public double Coefficient { get; init; } = 0.9;
     /// <summary>
     /// Power iterations per call refining each layer's spectral norm estimate, warm-started from the stored one (at
-    /// least 1). Training keeps the refined estimate; evaluation does not, so it stays deterministic.
+    /// least 1). Training keeps the refined estimate; evaluation does not, so it stays deterministic. The estimate can
+    /// only under-estimate, so a layer may end slightly above c; more iterations tighten it (see <see cref="SpectralLinear"/>).
     /// </summary>
     public int PowerIterations { get; init; } = 5;
     /// <summary>Inverse: stop when max |z_{k+1} - z_k| &lt;= Tolerance (as given in float64; see <see cref="IResNetBlock"/>).</summary>
@@ -33,7 +34,11 @@ public sealed record IResNetBlockSpec : LayerSpec
 /// <summary>
 /// Invertible residual block (Behrmann et al. 2019), on vectors [D]: x = z + g(z), with g an MLP whose linear layers
 /// are spectrally normalised (<see cref="SpectralLinear"/>) to norm &lt;= c &lt; 1 and whose activation is 1-Lipschitz,
-/// so Lip(g) &lt;= c and the block is invertible (section 2, theorem 1). g's last layer starts at zero: identity.
+/// so Lip(g) &lt;= c^(depth + 1) &lt;= c and the block is invertible (section 2, theorem 1); the norms come from power
+/// iteration, which can under-estimate a little, and the extra layers leave room for that. g's last layer starts at
+/// zero: a new block is the identity.
+/// (The paper puts the residual map on the normalizing side; here, as FlowLive's convention asks, it is the generative
+/// Forward, so sampling is explicit and density evaluation iterates.)
 ///
 /// Inverse (algorithm 1): the fixed-point iteration z_0 = x, z_{k+1} = x - g(z_k), a contraction with rate Lip(g).
 /// It stops when max |z_{k+1} - z_k| &lt;= Tolerance (default 1e-9), which bounds the error by
@@ -42,7 +47,7 @@ public sealed record IResNetBlockSpec : LayerSpec
 /// raised to the rounding floor 64 eps (1 + max |x|) (about 7.6e-6 (1 + max |x|)), below which steps cannot shrink.
 /// With autograd on, gradients flow through the unrolled iterations (their error shrinks like Lip(g)^k, as the value's).
 ///
-/// Log-det (section 3, eq. 7-8): log|det(I + J_g)| = sum_{k&gt;=1} (-1)^{k+1} tr(J_g^k) / k, truncated after
+/// Log-det (section 3): log|det(I + J_g)| = sum_{k&gt;=1} (-1)^{k+1} tr(J_g^k) / k, truncated after
 /// SeriesTerms terms (bias at most D sum_{k&gt;n} Lip(g)^k / k) with each trace estimated by Hutchinson's
 /// tr(A) = E[v^T A v], Rademacher v, averaged over Probes vectors per sample. v^T J^k is computed by k
 /// vector-Jacobian products with autograd, with create_graph whenever autograd is recording (training), so the

@@ -12,9 +12,9 @@ public sealed record IRevNetBlockSpec : LayerSpec
 }
 
 /// <summary>
-/// The invertible residual block of i-RevNet (Jacobsen et al. 2018, section 3.1, fig. 2; the additive coupling of
-/// RevNet, Gomez et al. 2017, eq. 1-2). Split z into halves [z1, z2] (features, or channels for images; an odd size
-/// gives z2 the extra one), then
+/// The reversible residual block of RevNet (Gomez et al. 2017), which i-RevNet (Jacobsen et al. 2018, section 3) makes
+/// the whole network of; i-RevNet writes a block as one additive step and a swap of the halves, and two of its blocks
+/// are this one. Split z into halves [z1, z2] (features, or channels for images; an odd size gives z2 the extra one):
 ///   y1 = z1 + F(z2),  y2 = z2 + G(y1),  x = [y1, y2],
 /// with exact inverse z2 = y2 - G(y1), z1 = y1 - F(z2). Each step adds a function of the other half, so the Jacobian
 /// is a product of unit-triangular blocks and log|det| = 0: volume-preserving, like NICE, but both halves change in

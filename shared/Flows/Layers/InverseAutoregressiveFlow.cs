@@ -25,7 +25,7 @@ public sealed record InverseAutoregressiveFlowSpec : LayerSpec
 }
 
 /// <summary>
-/// Inverse autoregressive flow (Kingma et al. 2016, section 4, eq. 10-11), on vectors [D]:
+/// Inverse autoregressive flow (Kingma et al. 2016, sections 3-4), on vectors [D]:
 /// x_i = z_i exp(alpha_i(z_&lt;i)) + mu_i(z_&lt;i), with (mu, alpha) from one <see cref="Made"/> that reads z.
 ///
 /// The inverse arrangement of <see cref="MaskedAutoregressiveFlow"/>: sampling (Forward, z to x) is one parallel MADE

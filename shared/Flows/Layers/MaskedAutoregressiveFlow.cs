@@ -25,7 +25,7 @@ public sealed record MaskedAutoregressiveFlowSpec : LayerSpec
 }
 
 /// <summary>
-/// Masked autoregressive flow (Papamakarios et al. 2017, section 3.1, eq. 3-5), on vectors [D]:
+/// Masked autoregressive flow (Papamakarios et al. 2017, section 3), on vectors [D]:
 /// x_i = z_i exp(alpha_i(x_&lt;i)) + mu_i(x_&lt;i), with (mu, alpha) from one <see cref="Made"/> that reads x.
 ///
 /// Density direction (Inverse, x to z) is one parallel MADE pass: z_i = (x_i - mu_i(x_&lt;i)) exp(-alpha_i(x_&lt;i)),

@@ -10,7 +10,7 @@ namespace FlowLive.Flows.Nets;
 /// per input dimension i, a shift mu_i and a bounded log-scale alpha_i, both functions of x_&lt;i only, so the
 /// Jacobian d(mu, alpha)/dx is strictly triangular in that ordering.
 ///
-/// Degrees (section 4.1): input Order[k] has degree k + 1; hidden units get degrees 1..D-1 in turn (deterministic,
+/// Degrees (section 4): input Order[k] has degree k + 1; hidden units get degrees 1..D-1 in turn (deterministic,
 /// so nothing but the ordering needs saving); a hidden unit sees units of lower or equal degree, an output of degree d
 /// sees hidden units of degree &lt; d. With hidden &gt;= D - 1 every allowed dependency is present. The last layer
 /// starts at zero, so mu = alpha = 0 and a new autoregressive layer is the identity.
