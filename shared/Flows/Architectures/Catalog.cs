@@ -18,6 +18,17 @@ public static class Catalog
         // Toy data reach about 4 from the origin: splines cover that, tails beyond stay linear.
         new("spline", "neural spline flow: rational-quadratic spline couplings, alternating halves (Durkan et al. 2019)", IsVector,
             (shape, o) => RationalQuadraticSplineCouplingSpec.Alternating(shape, o.Steps, o.Net).Select(s => s with { Bound = 4.5 })),
+        new("maf", "masked autoregressive flow: MADE layers, fast density, sequential sampling (Papamakarios et al. 2017)", IsVector,
+            (shape, o) => Enumerable.Range(0, o.Steps).Select(i => MaskedAutoregressiveFlowSpec.Random(shape, o.Seed + i) with { Net = o.Net })),
+        new("iaf", "inverse autoregressive flow: fast sampling, sequential density (Kingma et al. 2016)", IsVector,
+            (shape, o) => Enumerable.Range(0, o.Steps).Select(i => InverseAutoregressiveFlowSpec.Random(shape, o.Seed + i) with { Net = o.Net })),
+        // Additive residual blocks keep volume, so a learned scale (as in NICE) lets the flow change density.
+        new("irevnet", "i-RevNet: additive residual blocks, exact inverse, plus a learned scale (Jacobsen et al. 2018)", IsVector,
+            (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
+                           .. Enumerable.Range(0, o.Steps).Select(_ => new IRevNetBlockSpec { Shape = shape, Net = o.Net })]),
+        new("iresnet", "i-ResNet: spectrally normalised residual blocks, fixed-point inverse, stochastic log-det (Behrmann et al. 2019)", IsVector,
+            (shape, o) => Enumerable.Range(0, o.Steps).SelectMany(_ => new LayerSpec[]
+                { new ActNormSpec { Shape = shape }, new IResNetBlockSpec { Shape = shape, Net = o.Net with { Activation = Nets.Activation.Elu } } })),
         new("planar", "planar flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,
             (shape, o) => Enumerable.Range(0, o.Steps).Select(_ => new PlanarFlowSpec { Shape = shape }), ReverseKlOnly: true),
         new("radial", "radial flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,

@@ -9,7 +9,7 @@ namespace FlowLive.Flows.Layers;
 public sealed record IResNetBlockSpec : LayerSpec
 {
     /// <summary>The residual branch g: hidden width, hidden layers and activation (ELU or tanh: must be 1-Lipschitz and smooth).</summary>
-    public SubnetSpec Subnet { get; init; } = new() { Activation = Activation.Elu };
+    public SubnetSpec Net { get; init; } = new() { Activation = Activation.Elu };
     /// <summary>c in (0, 1): every linear layer of g is normalised to spectral norm &lt;= c, so Lip(g) &lt;= c.</summary>
     public double Coefficient { get; init; } = 0.9;
     /// <summary>
@@ -71,7 +71,7 @@ public sealed class IResNetBlock : FlowLayer<IResNetBlockSpec>
     {
         if (!spec.Shape.IsVector)
             throw new FlowShapeException($"{nameof(IResNetBlock)} takes vectors: expected a shape [D], got {spec.Shape} (images are not supported)");
-        var subnet = spec.Subnet;
+        var subnet = spec.Net;
         if (subnet.Hidden < 1 || subnet.Depth < 1)
             throw new ArgumentException($"{nameof(IResNetBlock)} needs hidden >= 1 and depth >= 1, got hidden {subnet.Hidden}, depth {subnet.Depth}");
         if (subnet.Activation is not (Activation.Elu or Activation.Tanh))

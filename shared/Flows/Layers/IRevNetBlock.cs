@@ -7,7 +7,7 @@ namespace FlowLive.Flows.Layers;
 public sealed record IRevNetBlockSpec : LayerSpec
 {
     /// <summary>The residual functions F and G (MLPs for vectors, CNNs for images); both start at zero.</summary>
-    public SubnetSpec Subnet { get; init; } = new();
+    public SubnetSpec Net { get; init; } = new();
     public override FlowLayer Build() => new IRevNetBlock(this);
 }
 
@@ -36,8 +36,8 @@ public sealed class IRevNetBlock : FlowLayer<IRevNetBlockSpec>
             throw new FlowShapeException($"{nameof(IRevNetBlock)} splits the first dimension in two halves, so it must be at least 2; got shape {shape}");
         first = shape[0] / 2;
         second = shape[0] - first;
-        f = Subnet.Create(spec.Subnet, Half(shape, second), Half(shape, first));
-        g = Subnet.Create(spec.Subnet, Half(shape, first), Half(shape, second));
+        f = Subnet.Create(spec.Net, Half(shape, second), Half(shape, first));
+        g = Subnet.Create(spec.Net, Half(shape, first), Half(shape, second));
         RegisterComponents();
     }
 

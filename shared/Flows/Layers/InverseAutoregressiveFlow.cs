@@ -9,8 +9,8 @@ public sealed record InverseAutoregressiveFlowSpec : LayerSpec
     /// <summary>The autoregressive order: Order[k] is conditioned on Order[0..k-1]. Saved, never re-drawn.</summary>
     public required int[] Order { get; init; }
     /// <summary>MADE's hidden width, hidden layers and activation; hidden &gt;= D - 1 keeps every dependency.</summary>
-    public SubnetSpec Subnet { get; init; } = new();
-    public ScaleBound ScaleBound { get; init; } = ScaleBound.Tanh;
+    public SubnetSpec Net { get; init; } = new();
+    public ScaleBound Bound { get; init; } = ScaleBound.Tanh;
     /// <summary>Log-scales stay within (-Clamp, Clamp).</summary>
     public double Clamp { get; init; } = 2.0;
     public override FlowLayer Build() => new InverseAutoregressiveFlow(this);
@@ -39,7 +39,7 @@ public sealed class InverseAutoregressiveFlow : FlowLayer<InverseAutoregressiveF
 
     public InverseAutoregressiveFlow(InverseAutoregressiveFlowSpec spec) : base(spec)
     {
-        made = AutoregressiveAffine.CreateMade(spec.Shape, spec.Order, spec.Subnet, spec.ScaleBound, spec.Clamp, nameof(InverseAutoregressiveFlow));
+        made = AutoregressiveAffine.CreateMade(spec.Shape, spec.Order, spec.Net, spec.Bound, spec.Clamp, nameof(InverseAutoregressiveFlow));
         RegisterComponents();
     }
 

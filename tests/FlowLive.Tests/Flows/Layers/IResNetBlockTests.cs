@@ -13,7 +13,7 @@ public sealed class IResNetBlockTests(ITestOutputHelper output)
     static IResNetBlockSpec Spec(int d, int terms = 10, int probes = 1) => new()
     {
         Shape = Shape.Vector(d),
-        Subnet = new SubnetSpec { Hidden = 16, Depth = 2, Activation = Activation.Elu },
+        Net = new SubnetSpec { Hidden = 16, Depth = 2, Activation = Activation.Elu },
         SeriesTerms = terms,
         Probes = probes,
     };
@@ -64,7 +64,7 @@ public sealed class IResNetBlockTests(ITestOutputHelper output)
     [InlineData(Activation.Gelu)]
     public void Rejects_activations_that_are_not_smooth_and_1_Lipschitz(Activation activation)
     {
-        var e = Assert.Throws<ArgumentException>(() => (Spec(2) with { Subnet = new SubnetSpec { Activation = activation } }).Build());
+        var e = Assert.Throws<ArgumentException>(() => (Spec(2) with { Net = new SubnetSpec { Activation = activation } }).Build());
         Assert.Contains(activation.ToString(), e.Message);
     }
 

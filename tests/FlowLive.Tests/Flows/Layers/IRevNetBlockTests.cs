@@ -20,7 +20,7 @@ public sealed class IRevNetBlockTests
     [Theory, MemberData(nameof(Shapes))]
     public void A_new_block_is_the_identity(long[] dims)
     {
-        using var layer = new IRevNetBlockSpec { Shape = new Shape(dims), Subnet = Small }.Build();
+        using var layer = new IRevNetBlockSpec { Shape = new Shape(dims), Net = Small }.Build();
         using var scope = NewDisposeScope();
         var z = randn([3, .. dims]);
         Numeric.AssertBitIdentical(z, layer.Forward(z).x, "Forward at initialisation");
@@ -30,7 +30,7 @@ public sealed class IRevNetBlockTests
     [Theory, MemberData(nameof(Shapes))]
     public void Forward_is_the_two_additive_steps_with_zero_log_det(long[] dims)
     {
-        using var layer = Randomised<IRevNetBlock>(new IRevNetBlockSpec { Shape = new Shape(dims), Subnet = Small }, seed: 1);
+        using var layer = Randomised<IRevNetBlock>(new IRevNetBlockSpec { Shape = new Shape(dims), Net = Small }, seed: 1);
         using var scope = NewDisposeScope();
         var z = randn([3, .. dims], dtype: float64, generator: new Generator(2));
         long first = dims[0] / 2, second = dims[0] - first;
@@ -48,7 +48,7 @@ public sealed class IRevNetBlockTests
     [Fact]
     public void The_first_half_changes_by_a_function_of_the_second_half_only()
     {
-        using var layer = Randomised<IRevNetBlock>(new IRevNetBlockSpec { Shape = Shape.Vector(5), Subnet = Small }, seed: 3);
+        using var layer = Randomised<IRevNetBlock>(new IRevNetBlockSpec { Shape = Shape.Vector(5), Net = Small }, seed: 3);
         using var scope = NewDisposeScope();
         var z = randn([4, 5], dtype: float64, generator: new Generator(4));
         var shifted = z.clone();

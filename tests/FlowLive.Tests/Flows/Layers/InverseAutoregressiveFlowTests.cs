@@ -16,8 +16,8 @@ public sealed class InverseAutoregressiveFlowTests
     static (InverseAutoregressiveFlow iaf, MaskedAutoregressiveFlow maf) Pair(int d, int seed)
     {
         var order = Made.RandomOrder(d, seed);
-        var iaf = Randomised<InverseAutoregressiveFlow>(new InverseAutoregressiveFlowSpec { Shape = Shape.Vector(d), Order = order, Subnet = Made8 }, seed);
-        var maf = (MaskedAutoregressiveFlow)new MaskedAutoregressiveFlowSpec { Shape = Shape.Vector(d), Order = order, Subnet = Made8 }.Build();
+        var iaf = Randomised<InverseAutoregressiveFlow>(new InverseAutoregressiveFlowSpec { Shape = Shape.Vector(d), Order = order, Net = Made8 }, seed);
+        var maf = (MaskedAutoregressiveFlow)new MaskedAutoregressiveFlowSpec { Shape = Shape.Vector(d), Order = order, Net = Made8 }.Build();
         maf.to(float64);
         maf.load_state_dict(iaf.state_dict());
         return (iaf, maf);

@@ -40,7 +40,7 @@ public sealed class MaskedAutoregressiveFlowTests
     }
 
     static MaskedAutoregressiveFlowSpec Spec(int d, int seed) =>
-        MaskedAutoregressiveFlowSpec.Random(Shape.Vector(d), seed) with { Subnet = new SubnetSpec { Hidden = 8, Depth = 2 } };
+        MaskedAutoregressiveFlowSpec.Random(Shape.Vector(d), seed) with { Net = new SubnetSpec { Hidden = 8, Depth = 2 } };
 
     [Fact]
     public void A_new_layer_is_the_identity()
