@@ -47,7 +47,7 @@ public static class FlowFigure2D
             panel.Heatmap("DENSITY", density, options.DensityResolution),
             panel.Scatter("SAMPLES T=0.6", Floats(flow.Sample(options.Points, temperature: 0.6, seed: options.Seed + 1)), dataColour),
         };
-        var trace = states.Select((state, k) => panel.Scatter(k == 0 ? "BASE" : $"LAYER {k} {flow.Layers[k - 1].KindName}", Floats(state), ColourOf)).ToList();
+        var trace = states.Select((state, k) => panel.Scatter(k == 0 ? "BASE" : $"LAYER {k} {Models.SpecJson.KindOf(flow.Layers[k - 1].Spec.GetType())}", Floats(state), ColourOf)).ToList();
         return Compose(title, top, trace, options);
     }
 
