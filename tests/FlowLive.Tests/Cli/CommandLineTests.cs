@@ -1,3 +1,4 @@
+using FlowLive.Tests.Data;
 using FlowLive.Models;
 
 namespace FlowLive.Tests.Cli;
@@ -84,6 +85,28 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Error);
         var row = run.Output.Split('\n').Single(line => line.StartsWith("nice "));
         Assert.EndsWith(" 0", row.TrimEnd());
+    }
+
+    [FactRequiringFashionMnist]
+    public void Glow_trains_on_fashion_mnist_and_samples_an_image_grid()
+    {
+        string model = Path.Combine(directory, "fashion.flow");
+        var train = CliRunner.Run("train", "--dataset", "fashion-mnist", "--flow", "glow", "--steps", "3", "--layers", "1",
+            "--hidden", "8", "--batch-size", "16", "--out", model);
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("bits/dim", train.Output);
+        var spec = ModelFile.ReadSpec(model);
+        Assert.Equal(new FlowLive.Flows.Shape(1, 14, 14), spec.DataShape);
+        Assert.InRange(spec.Metrics["test_bits_per_dim"], 0.5, 12);
+
+        string png = Path.Combine(directory, "fashion.png");
+        Assert.Equal(0, CliRunner.Run("sample", "--model", model, "-n", "4", "--out", png).ExitCode);
+        Assert.True(new FileInfo(png).Length > 100);
+
+        var wrongFlow = CliRunner.Run("train", "--dataset", "fashion-mnist", "--flow", "realnvp", "--steps", "1");
+        Assert.Equal(2, wrongFlow.ExitCode);
+        Assert.Contains("--flow", wrongFlow.Error);
+        Assert.Contains("glow", wrongFlow.Error);
     }
 
     [Fact]
