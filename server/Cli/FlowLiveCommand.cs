@@ -37,7 +37,10 @@ public static class FlowLiveCommand
         }
         if (parsed.Errors.Count > 0)
         {
-            foreach (var problem in parsed.Errors) error.WriteLine($"flowlive: {problem.Message}");
+            // "Required command was not provided" only repeats what "Unrecognized command" already says.
+            var problems = parsed.Errors.Select(e => e.Message).ToList();
+            if (problems.Count > 1) problems.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            foreach (var problem in problems) error.WriteLine($"flowlive: {problem}");
             error.WriteLine("flowlive: see `flowlive --help`");
             return ExitCodes.Usage;
         }
