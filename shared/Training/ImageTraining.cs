@@ -16,13 +16,9 @@ public static class ImageTraining
         ArchitectureOptions architectureOptions, TrainingOptions options, Device device, int testImages = 2000,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var shape = train.SampleShape;
         long dimensions = shape.Size;
-        var spec = architecture.Create(shape, architectureOptions);
-        random.manual_seed(options.Seed);
-        var flow = spec.Build().To(device, ScalarType.Float32);
-        try
+        return TrainedFlow.Create(architecture.Create(shape, architectureOptions), options, device, flow =>
         {
             using var trainPixels = train.ToTensor();
             Tensor NextBatch(long size, Generator generator)
@@ -36,30 +32,18 @@ public static class ImageTraining
             using var testPixels = test.Subset(0, Math.Min(testImages, test.Count)).ToTensor();
             using var testData = Likelihood.Dequantize(testPixels, testGenerator).to(device);
             double testNll = Trainer.Evaluate(flow, testData, batchSize: 256);
-
-            double trainBits = Likelihood.BitsPerDim(-trainNll, dimensions);
-            double testBits = Likelihood.BitsPerDim(-testNll, dimensions);
-            var model = new ModelSpec
+            return new ModelSpec
             {
                 Name = $"{datasetName}-{shape[1]}x{shape[2]}-{architecture.Name}",
                 Flow = flow.Spec,
                 Dataset = datasetName,
                 Metrics = new Dictionary<string, double>
                 {
-                    ["train_bits_per_dim"] = trainBits,
-                    ["test_bits_per_dim"] = testBits,
+                    ["train_bits_per_dim"] = Likelihood.BitsPerDim(-trainNll, dimensions),
+                    ["test_bits_per_dim"] = Likelihood.BitsPerDim(-testNll, dimensions),
                     ["test_images"] = testPixels.shape[0],
-                    ["steps"] = options.Steps,
-                    ["batch_size"] = options.BatchSize,
-                    ["seconds"] = clock.Elapsed.TotalSeconds,
                 },
             };
-            return new TrainedFlow(flow, model, clock.Elapsed);
-        }
-        catch
-        {
-            flow.Dispose();
-            throw;
-        }
+        });
     }
 }

@@ -1,9 +1,11 @@
+using FlowLive.Tests.Support;
 using FlowLive.Tests.Data;
 using FlowLive.Models;
 
 namespace FlowLive.Tests.Cli;
 
 /// <summary>The command line as a user meets it: help, exit codes and messages that name the flag or the file.</summary>
+[Collection(GlobalRandomCollection.Name)]
 public sealed class CommandLineTests : IDisposable
 {
     readonly string directory = Directory.CreateTempSubdirectory("flowlive-cli-").FullName;
