@@ -188,10 +188,11 @@ public sealed class LayerContractTests
     }
 
     [Theory, MemberData(nameof(Cases))]
-    public void Forward_and_inverse_leak_no_tensors(string name)
+    public void Forward_inverse_sample_log_prob_and_trace_leak_no_tensors(string name)
     {
         var c = LayerCaseCatalog.All[name];
-        using var layer = Prepared(c, out var g);
+        var layer = Prepared(c, out var g);
+        using var flow = new Flow(new StandardNormal(layer.LatentShape).to(float64) as BaseDistribution ?? throw new InvalidOperationException(), [layer]);
         using var z = Latent(c, Batch, g);
         LiveTensors.AssertNoLeak(() =>
         {
@@ -205,6 +206,17 @@ public sealed class LayerContractTests
             x.Dispose();
             logDet.Dispose();
         }, $"{name}: Forward/Inverse");
+        if (c.LatentSampler is null)
+        {
+            LiveTensors.AssertNoLeak(() => flow.Sample(Batch, seed: 1).Dispose(), $"{name}: Sample");
+            LiveTensors.AssertNoLeak(() => { var (x, lp) = flow.SampleWithLogProb(Batch, seed: 1); x.Dispose(); lp.Dispose(); }, $"{name}: SampleWithLogProb");
+        }
+        LiveTensors.AssertNoLeak(() => { foreach (var state in flow.Trace(z)) state.Dispose(); }, $"{name}: Trace");
+        if (layer.HasInverse)
+        {
+            using var x = flow.Decode(z).x;
+            LiveTensors.AssertNoLeak(() => flow.LogProb(x).Dispose(), $"{name}: LogProb");
+        }
     }
 
     [Fact]
