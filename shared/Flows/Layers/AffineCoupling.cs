@@ -37,7 +37,7 @@ public sealed record AffineCouplingSpec : LayerSpec
 public sealed class AffineCoupling : FlowLayer<AffineCouplingSpec>
 {
     readonly nn.Module<Tensor, Tensor> net;
-    readonly long firstSize;
+    readonly HalfSplit halves;
 
     public AffineCoupling(AffineCouplingSpec spec) : base(spec)
     {
@@ -47,25 +47,23 @@ public sealed class AffineCoupling : FlowLayer<AffineCouplingSpec>
                 $"AffineCoupling: expected a vector [D] with D >= 2 or an image [C, H, W] with C >= 2, got {shape}");
         if (spec.Bound != ScaleBound.None && !(spec.Clamp > 0 && double.IsFinite(spec.Clamp)))
             throw new ArgumentException($"AffineCoupling.Clamp must be positive and finite, got {spec.Clamp}");
-        long n = shape[0];
-        firstSize = n / 2;
-        long transformed = spec.TransformFirstHalf ? firstSize : n - firstSize;
-        net = Subnet.Create(spec.Net, WithFirst(shape, n - transformed), WithFirst(shape, 2 * transformed));
+        halves = new HalfSplit(shape, spec.TransformFirstHalf);
+        net = Subnet.Create(spec.Net, halves.ConditionShape, halves.TransformedShape(perElement: 2));
         RegisterComponents();
     }
 
     protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z)
     {
-        var (condition, changed) = Split(z);
+        var (condition, changed) = halves.Split(z);
         var (s, t) = ScaleAndShift(condition);
-        return (Join(condition, changed * s.exp() + t), SumPerSample(s));
+        return (halves.Join(condition, changed * s.exp() + t), SumPerSample(s));
     }
 
     protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
     {
-        var (condition, changed) = Split(x);
+        var (condition, changed) = halves.Split(x);
         var (s, t) = ScaleAndShift(condition);
-        return (Join(condition, (changed - t) * (-s).exp()), -SumPerSample(s));
+        return (halves.Join(condition, (changed - t) * (-s).exp()), -SumPerSample(s));
     }
 
     (Tensor s, Tensor t) ScaleAndShift(Tensor condition)
@@ -73,16 +71,4 @@ public sealed class AffineCoupling : FlowLayer<AffineCouplingSpec>
         var st = net.forward(condition).chunk(2, 1);
         return (TypedSpec.Bound.Apply(st[0], TypedSpec.Clamp), st[1]);
     }
-
-    (Tensor condition, Tensor changed) Split(Tensor t)
-    {
-        var first = t.narrow(1, 0, firstSize);
-        var second = t.narrow(1, firstSize, t.shape[1] - firstSize);
-        return TypedSpec.TransformFirstHalf ? (second, first) : (first, second);
-    }
-
-    Tensor Join(Tensor condition, Tensor changed) =>
-        TypedSpec.TransformFirstHalf ? cat([changed, condition], 1) : cat([condition, changed], 1);
-
-    static Shape WithFirst(Shape shape, long first) => shape.IsVector ? Shape.Vector(first) : Shape.Image(first, shape[1], shape[2]);
 }

@@ -43,7 +43,7 @@ public sealed record RationalQuadraticSplineCouplingSpec : LayerSpec
 public sealed class RationalQuadraticSplineCoupling : FlowLayer<RationalQuadraticSplineCouplingSpec>
 {
     readonly nn.Module<Tensor, Tensor> net;
-    readonly long firstSize;
+    readonly HalfSplit halves;
 
     public RationalQuadraticSplineCoupling(RationalQuadraticSplineCouplingSpec spec) : base(spec)
     {
@@ -61,32 +61,29 @@ public sealed class RationalQuadraticSplineCoupling : FlowLayer<RationalQuadrati
         if (!(spec.MinDerivative > 0 && spec.MinDerivative < 1))
             throw new ArgumentException($"RationalQuadraticSplineCoupling.MinDerivative must be in (0, 1), got {spec.MinDerivative}");
 
-        long n = shape[0];
-        firstSize = n / 2;
-        long transformed = spec.TransformFirstHalf ? firstSize : n - firstSize;
-        net = Subnet.Create(spec.Net, WithFirst(shape, n - transformed),
-            WithFirst(shape, transformed * RationalQuadraticSpline.ParameterCount(spec.Bins)));
+        halves = new HalfSplit(shape, spec.TransformFirstHalf);
+        net = Subnet.Create(spec.Net, halves.ConditionShape, halves.TransformedShape(RationalQuadraticSpline.ParameterCount(spec.Bins)));
         RegisterComponents();
     }
 
     protected override (Tensor x, Tensor logDet) ForwardCore(Tensor z)
     {
-        var (condition, changed) = Split(z);
+        var (condition, changed) = halves.Split(z);
         var (widths, heights, derivatives) = SplineParameters(condition, changed.shape[1]);
         var s = TypedSpec;
         var (y, logDet) = RationalQuadraticSpline.Forward(changed, widths, heights, derivatives, s.Bound,
             s.MinBinWidth, s.MinBinHeight, s.MinDerivative);
-        return (Join(condition, y), SumPerSample(logDet));
+        return (halves.Join(condition, y), SumPerSample(logDet));
     }
 
     protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
     {
-        var (condition, changed) = Split(x);
+        var (condition, changed) = halves.Split(x);
         var (widths, heights, derivatives) = SplineParameters(condition, changed.shape[1]);
         var s = TypedSpec;
         var (y, logDet) = RationalQuadraticSpline.Inverse(changed, widths, heights, derivatives, s.Bound,
             s.MinBinWidth, s.MinBinHeight, s.MinDerivative);
-        return (Join(condition, y), SumPerSample(logDet));
+        return (halves.Join(condition, y), SumPerSample(logDet));
     }
 
     /// <summary>The conditioner's output rearranged to [batch, transformed, (H, W,) 3K-1] and cut into the three groups.</summary>
@@ -101,16 +98,4 @@ public sealed class RationalQuadraticSplineCoupling : FlowLayer<RationalQuadrati
                 .permute(0, 1, 3, 4, 2);
         return (perElement.narrow(-1, 0, k), perElement.narrow(-1, k, k), perElement.narrow(-1, 2 * k, k - 1));
     }
-
-    (Tensor condition, Tensor changed) Split(Tensor t)
-    {
-        var first = t.narrow(1, 0, firstSize);
-        var second = t.narrow(1, firstSize, t.shape[1] - firstSize);
-        return TypedSpec.TransformFirstHalf ? (second, first) : (first, second);
-    }
-
-    Tensor Join(Tensor condition, Tensor changed) =>
-        TypedSpec.TransformFirstHalf ? cat([changed, condition], 1) : cat([condition, changed], 1);
-
-    static Shape WithFirst(Shape shape, long first) => shape.IsVector ? Shape.Vector(first) : Shape.Image(first, shape[1], shape[2]);
 }
