@@ -63,5 +63,13 @@ public static class FlowLiveCommand
             error.WriteLine($"flowlive: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e)
+        {
+            // Anything else is a bug or an environment FlowLive did not foresee: say what, and how to see where.
+            error.WriteLine($"flowlive: unexpected {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("FLOWLIVE_DEBUG") == "1") error.WriteLine(e);
+            else error.WriteLine("flowlive: set FLOWLIVE_DEBUG=1 for the stack trace");
+            return ExitCodes.Failure;
+        }
     }
 }

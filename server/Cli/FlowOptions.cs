@@ -125,7 +125,7 @@ public sealed class FlowOptions
         }
         if (architecture.ReverseKlOnly)
             throw new UsageException("--flow", $"{architecture.Name} flows have no inverse, so they cannot learn from data: " +
-                                     $"fit them to a density with --target ({string.Join(", ", EnergyTargets.Names)})");
+                                     $"fit them to a density with `flowlive train --flow {architecture.Name} --target NAME` ({string.Join(", ", EnergyTargets.Names)})");
 
         if (!images)
         {
