@@ -53,6 +53,11 @@ public static class FlowLiveCommand
             error.WriteLine($"flowlive: {e.Message}");
             return ExitCodes.Usage;
         }
+        catch (FlowLive.Data.MissingPrerequisiteException e)
+        {
+            error.WriteLine($"flowlive: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (ModelFileException e)
         {
             error.WriteLine($"flowlive: {e.Message}");
