@@ -16,6 +16,7 @@ public static class FlowLiveCommand
         {
             DemoCommand.Create(output),
             TrainCommand.Create(output),
+            PresetsCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),
@@ -58,7 +59,7 @@ public static class FlowLiveCommand
             error.WriteLine($"flowlive: {e.Message}");
             return ExitCodes.Failure;
         }
-        catch (ModelFileException e)
+        catch (Exception e) when (e is ModelFileException or Training.CheckpointException or Training.TrainingDivergedException)
         {
             error.WriteLine($"flowlive: {e.Message}");
             return ExitCodes.Failure;

@@ -1,16 +1,22 @@
 using System.CommandLine;
-using FlowLive.Data;
+using System.CommandLine.Parsing;
 using FlowLive.Data.Toy;
 using FlowLive.Flows.Architectures;
 using FlowLive.Flows.Nets;
 using FlowLive.Server.Commands;
 using FlowLive.Training;
+using FlowLive.Training.Presets;
 
 namespace FlowLive.Server.Cli;
 
-/// <summary>The flags that choose a dataset, an architecture and how to train it (train and demo share them).</summary>
+/// <summary>
+/// The flags that say what to train and how (train and demo share them), turned into one <see cref="TrainingRequest"/>.
+/// With --preset, the preset gives every value and only the flags given on the command line override it.
+/// Flags that cannot apply to the chosen data are refused, not ignored.
+/// </summary>
 public sealed class FlowOptions
 {
+    public Option<string?> Preset { get; } = new("--preset") { Description = "a training preset (see `flowlive presets`); other flags override it" };
     public Option<string> Dataset { get; }
     public Option<string> Flow { get; }
     public Option<int> Layers { get; } = CommonOptions.Positive("--layers", "transformation steps (couplings, blocks; per level for glow)", 8);
@@ -21,15 +27,28 @@ public sealed class FlowOptions
         DefaultValueFactory = _ => "normal",
     }.AcceptOnlyFromAmong("normal", "bimodal", "learnable");
     public Option<int> Steps { get; }
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "epochs over a finite training set (--train-size, images); replaces --steps" };
+    public Option<int?> TrainSize { get; } = new("--train-size") { Description = "2-D sets: train on a fixed set of this many points (default: fresh points every step)" };
     public Option<int> BatchSize { get; } = CommonOptions.Positive("--batch-size", "samples per training step", 256);
     public Option<double> LearningRate { get; } = CommonOptions.PositiveReal("--lr", "Adam learning rate", 2e-3);
-    public Option<long> Seed { get; } = CommonOptions.Seed();
-    public Option<string> Device { get; } = CommonOptions.Device();
-    public Option<int> Threads { get; } = new("--threads")
+    public Option<string> Schedule { get; } = new("--schedule")
     {
-        Description = "CPU threads for libtorch; 0 = automatic (1 for 2-D data, whose tiny tensors run slower on more)",
+        Description = "learning-rate schedule: constant, step:GAMMA[:EPOCHS] (StepLR) or cosine[:WARMUP_STEPS]",
+        DefaultValueFactory = _ => "constant",
+    };
+    public Option<int> Patience { get; } = new("--patience")
+    {
+        Description = "early stopping: validations without improvement before stopping (0 = never); the best weights are kept",
         DefaultValueFactory = _ => 0,
     };
+    public Option<int> ValidateEvery { get; } = new("--validate-every")
+    {
+        Description = "evaluate the validation set every N steps (0 = each epoch, or at each report for fresh data)",
+        DefaultValueFactory = _ => 0,
+    };
+    public Option<long> Seed { get; } = CommonOptions.Seed();
+    public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<int> Threads { get; } = CommonOptions.Threads();
     public Option<int> ImageSize { get; } = new Option<int>("--image-size")
     {
         Description = "image datasets: 28 (full size) or 14 (2x2 means, trains about four times faster)",
@@ -47,9 +66,13 @@ public sealed class FlowOptions
                       " (u1-u4: Rezende and Mohamed's potentials); the only way to train planar and radial flows",
     }.AcceptOnlyFromAmong([.. EnergyTargets.Names]);
 
-    public FlowOptions(string defaultDataset, int defaultSteps, bool images)
+    readonly bool full;
+
+    /// <param name="full">train: every flag, images and targets; demo: 2-D data and the flags that make sense for a quick run.</param>
+    public FlowOptions(string defaultDataset, int defaultSteps, bool full)
     {
-        var names = ToyDatasets.Names.Concat(images ? ImageDatasets.Names : []).ToList();
+        this.full = full;
+        var names = ToyDatasets.Names.Concat(full ? ImageDatasetNames.All : []).ToList();
         Dataset = new Option<string>("--dataset")
         {
             Description = "dataset: " + string.Join(", ", names),
@@ -58,23 +81,22 @@ public sealed class FlowOptions
         Dataset.Validators.Add(result =>
         {
             string name = result.GetValueOrDefault<string>();
-            if (images && ImageDatasets.IsImageDataset(name)) return;
+            if (full && ImageDatasetNames.IsImage(name)) return;
             try { ToyDatasets.Get(name); }
             catch (ArgumentException) { result.AddError($"--dataset: unknown dataset '{name}' (expected one of: {string.Join(", ", names)})"); }
         });
+        var architectures = Catalog.All.Where(a => full || (a.Supports(Flows.Shape.Vector(2)) && !a.ReverseKlOnly)).ToList();
         Flow = new Option<string>("--flow")
         {
-            Description = "architecture: " + string.Join("; ", Catalog.All.Select(a => $"{a.Name} ({a.Description})")),
+            Description = "architecture: " + string.Join("; ", architectures.Select(a => $"{a.Name} ({a.Description})")),
             DefaultValueFactory = _ => "realnvp",
-        }.AcceptOnlyFromAmong([.. Catalog.Names]);
+        }.AcceptOnlyFromAmong([.. architectures.Select(a => a.Name)]);
         Steps = CommonOptions.Positive("--steps", "training steps", defaultSteps);
-        ImagesAllowed = images;
     }
 
-    bool ImagesAllowed { get; }
-
-    public IEnumerable<Option> All => ImagesAllowed
-        ? [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads, ImageSize, Levels, DataDir, Target]
+    public IEnumerable<Option> All => full
+        ? [Preset, Dataset, Flow, Layers, Hidden, Base, Steps, Epochs, TrainSize, BatchSize, LearningRate, Schedule, Patience, ValidateEvery,
+           Seed, Device, Threads, ImageSize, Levels, DataDir, Target]
         : [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads];
 
     public void AddTo(Command command)
@@ -82,85 +104,147 @@ public sealed class FlowOptions
         foreach (var option in All) command.Options.Add(option);
     }
 
-    public TrainedFlow Train(ParseResult parsed, TextWriter output)
+    /// <summary>True when the user wrote the flag (not just its default).</summary>
+    static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is OptionResult { Implicit: false };
+
+    /// <summary>The request the flags describe; usage errors name the flag.</summary>
+    public TrainingRequest Request(ParseResult parsed)
     {
-        string datasetName = parsed.GetValue(Dataset)!;
-        bool images = ImagesAllowed && ImageDatasets.IsImageDataset(datasetName);
-        var architecture = Catalog.Get(parsed.GetValue(Flow)!);
-        var device = CommonOptions.ResolveDevice(parsed.GetValue(Device)!);
-        int threads = parsed.GetValue(Threads);
-        if (threads < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
-        TorchSharp.torch.set_num_threads(threads > 0 ? threads : images ? Environment.ProcessorCount : 1);
+        var preset = full && parsed.GetValue(Preset) is string presetName ? PresetFor(presetName) : null;
+        var request = preset?.Request() ?? new TrainingRequest();
+        bool Set(Option option) => preset is null || Given(parsed, option);
 
-        var training = new TrainingOptions
+        if (full && Given(parsed, Target))
         {
-            Steps = parsed.GetValue(Steps),
-            BatchSize = parsed.GetValue(BatchSize),
-            LearningRate = parsed.GetValue(LearningRate),
-            Seed = parsed.GetValue(Seed),
-            ReportEvery = Math.Max(1, parsed.GetValue(Steps) / 10),
-        };
-        var shape = images ? Flows.Shape.Image(1, parsed.GetValue(ImageSize), parsed.GetValue(ImageSize)) : Flows.Shape.Vector(2);
-        if (!architecture.Supports(shape))
-            throw new UsageException("--flow", $"{architecture.Name} does not take data of shape {shape}; " +
-                                     $"for this dataset use one of: {string.Join(", ", Catalog.All.Where(a => a.Supports(shape)).Select(a => a.Name))}");
-        var options = new ArchitectureOptions
-        {
-            Steps = parsed.GetValue(Layers),
-            Net = new SubnetSpec { Hidden = parsed.GetValue(Hidden) },
-            Seed = (int)parsed.GetValue(Seed),
-            Base = parsed.GetValue(Base) switch { "bimodal" => BaseChoice.Bimodal, "learnable" => BaseChoice.Learnable, _ => BaseChoice.Normal },
-            Levels = LevelsFor(parsed, shape),
-        };
-        var progress = new ProgressPrinter(output, training.BatchSize);
-        string on = device.type.ToString().ToLowerInvariant();
-
-        if (ImagesAllowed && parsed.GetValue(Target) is string target)
-        {
-            if (images) throw new UsageException("--target", "targets are 2-D densities; leave out --dataset or use a 2-D one");
-            output.WriteLine($"fitting {architecture.Name} ({options.Steps} steps) to target {target} by reverse KL, " +
-                             $"{training.Steps} steps of {training.BatchSize} on {on}");
-            return ToyTraining.FitTarget(target, architecture, options, training, device,
-                new ProgressPrinter(output, training.BatchSize, loss: "KL - log Z"));
+            if (Given(parsed, Dataset)) throw new UsageException("--dataset", "a --target is fitted without data: leave out --dataset");
+            if (preset is not null) throw new UsageException("--target", "presets learn from data; leave out --preset to fit a target");
+            request = request with { Target = parsed.GetValue(Target) };
         }
-        if (architecture.ReverseKlOnly)
-            throw new UsageException("--flow", $"{architecture.Name} flows have no inverse, so they cannot learn from data: " +
-                                     $"fit them to a density with `flowlive train --flow {architecture.Name} --target NAME` ({string.Join(", ", EnergyTargets.Names)})");
-
-        if (!images)
+        if (Set(Dataset) && request.Target is null)
         {
-            var dataset = ToyDatasets.Get(datasetName);
-            output.WriteLine($"training {architecture.Name} ({options.Steps} steps, {options.Net.Hidden} hidden) on {dataset.Name}, " +
-                             $"{training.Steps} steps of {training.BatchSize} on {on}");
-            return ToyTraining.Train(dataset, architecture, options, training, device, progress);
+            if (preset is not null && Given(parsed, Dataset) && request.Spec is not null)
+                throw new UsageException("--dataset", $"preset {preset.Name} is built for {request.Dataset}; its architecture does not change with the data");
+            request = request with { Dataset = parsed.GetValue(Dataset)! };
         }
+        bool images = request.Target is null && ImageDatasetNames.IsImage(request.Dataset);
+        foreach (var imageOnly in full ? new Option[] { ImageSize, Levels, DataDir } : [])
+            if (!images && Given(parsed, imageOnly))
+                throw new UsageException(imageOnly.Name, $"applies to image datasets ({string.Join(", ", ImageDatasetNames.All)}), not to {(request.Target is null ? request.Dataset : "a --target")}");
+        if (full && images && Given(parsed, TrainSize))
+            throw new UsageException("--train-size", "applies to 2-D sets; image datasets train on their training split");
 
-        var (train, test) = ImageDatasets.Load(datasetName, parsed.GetValue(DataDir)!.FullName, output);
-        int factor = train.Height / parsed.GetValue(ImageSize);
-        train = train.Downscale(factor);
-        test = test.Downscale(factor);
-        output.WriteLine($"training {architecture.Name} ({options.Levels} levels x {options.Steps} steps, {options.Net.Hidden} channels) " +
-                         $"on {datasetName} {train.Height}x{train.Width} ({train.Count:N0} images), {training.Steps} steps of {training.BatchSize} on {on}");
-        return ImageTraining.Train(datasetName.ToLowerInvariant(), train, test, architecture, options, training, device, progress: progress);
+        var architecture = request.ArchitectureOptions;
+        if (Set(Flow)) request = request with { Architecture = parsed.GetValue(Flow)!, Spec = Given(parsed, Flow) ? null : request.Spec };
+        if (request.Spec is not null)
+            foreach (var shapeFlag in new Option[] { Layers, Hidden, Base }.Concat(full ? [Levels] : []))
+                if (Given(parsed, shapeFlag))
+                    throw new UsageException(shapeFlag.Name, $"preset {preset!.Name} has a fixed architecture (from its exercise); use --flow to train another one");
+        if (Set(Layers)) architecture = architecture with { Steps = parsed.GetValue(Layers) };
+        if (Set(Hidden))
+        {
+            int hidden = parsed.GetValue(Hidden);
+            if (hidden > TrainingLimits.MaxHidden) throw new UsageException("--hidden", $"at most {TrainingLimits.MaxHidden:N0} units");
+            architecture = architecture with { Net = architecture.Net with { Hidden = hidden } };
+        }
+        if (Set(Base)) architecture = architecture with { Base = parsed.GetValue(Base) switch { "bimodal" => BaseChoice.Bimodal, "learnable" => BaseChoice.Learnable, _ => BaseChoice.Normal } };
+        if (Set(Seed)) architecture = architecture with { Seed = (int)parsed.GetValue(Seed) };
+        var data = request.Data;
+        if (full && images && Set(ImageSize)) data = data with { ImageSize = parsed.GetValue(ImageSize) };
+        if (full && images && Set(DataDir)) data = data with { DataDir = parsed.GetValue(DataDir)!.FullName };
+        if (full && Given(parsed, TrainSize))
+        {
+            int n = parsed.GetValue(TrainSize) ?? 0;
+            if (n < 1 || n > TrainingLimits.MaxPoints) throw new UsageException("--train-size", $"must be between 1 and {TrainingLimits.MaxPoints:N0}");
+            data = data with { TrainSize = n };
+        }
+        if (full && images && Set(Levels))
+            architecture = architecture with { Levels = LevelsFor(parsed.GetValue(Levels), data.ImageSize) };
+
+        var training = request.Training;
+        if (Set(Steps)) training = training with { Steps = parsed.GetValue(Steps), Epochs = Given(parsed, Steps) ? null : training.Epochs };
+        if (full && Given(parsed, Epochs))
+        {
+            int epochs = parsed.GetValue(Epochs) ?? 0;
+            if (epochs < 1) throw new UsageException("--epochs", "must be at least 1");
+            if (!images && data.TrainSize is null) throw new UsageException("--epochs", "needs a finite training set: add --train-size N (2-D sets draw fresh points every step otherwise)");
+            training = training with { Epochs = epochs };
+        }
+        if (Set(BatchSize))
+        {
+            int batch = parsed.GetValue(BatchSize);
+            if (batch > TrainingLimits.MaxBatch) throw new UsageException("--batch-size", $"at most {TrainingLimits.MaxBatch:N0}");
+            training = training with { BatchSize = batch };
+        }
+        if (Set(LearningRate)) training = training with { LearningRate = parsed.GetValue(LearningRate) };
+        if (Set(Seed)) training = training with { Seed = parsed.GetValue(Seed) };
+        if (full && Set(Schedule))
+        {
+            try { training = training with { Schedule = LearningRateSchedule.Parse(parsed.GetValue(Schedule)!) }; }
+            catch (ArgumentException e) { throw new UsageException("--schedule", e.Message); }
+        }
+        if (full && Set(Patience))
+        {
+            int patience = parsed.GetValue(Patience);
+            if (patience < 0) throw new UsageException("--patience", "must be 0 (never stop early) or more");
+            training = training with { Patience = patience };
+        }
+        if (full && Set(ValidateEvery))
+        {
+            int every = parsed.GetValue(ValidateEvery);
+            if (every < 0) throw new UsageException("--validate-every", "must be 0 (automatic) or more");
+            training = training with { ValidateEvery = every };
+        }
+        if (preset is null || Given(parsed, Steps) || Given(parsed, Epochs))
+            training = training with { ReportEvery = Math.Max(1, TotalStepsGuess(training, data) / 10) };
+
+        string device = parsed.GetValue(Device)!;
+        CommonOptions.ResolveDevice(device);
+        return request with
+        {
+            ArchitectureOptions = architecture,
+            Data = data,
+            Training = training,
+            Device = Set(Device) ? device : request.Device,
+        };
     }
 
-    int LevelsFor(ParseResult parsed, Flows.Shape shape)
+    /// <summary>Prepares the run, turning a request the library refuses into a usage error naming the flag.</summary>
+    public TrainingRun Prepare(ParseResult parsed, TrainingRequest request, TextWriter output)
     {
-        int levels = parsed.GetValue(Levels);
+        CommonOptions.ApplyThreads(parsed.GetValue(Threads), request.Target is null && ImageDatasetNames.IsImage(request.Dataset));
+        try
+        {
+            return TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));
+        }
+        catch (ArgumentException e) when (e.Message.StartsWith("Architecture:", StringComparison.Ordinal))
+        {
+            throw new UsageException("--flow", e.Message["Architecture:".Length..].Trim());
+        }
+        catch (ArgumentException e) when (e.Message.Contains("Levels", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("squeeze", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException("--levels", e.Message);
+        }
+        catch (ArgumentException e) when (e.Message.StartsWith("Dataset:", StringComparison.Ordinal))
+        {
+            throw new UsageException("--dataset", e.Message["Dataset:".Length..].Trim());
+        }
+    }
+
+    static int TotalStepsGuess(TrainingOptions training, DataOptions data) =>
+        training.Epochs is int epochs && data.TrainSize is int n ? epochs * ((n + training.BatchSize - 1) / training.BatchSize) : training.Steps;
+
+    static Preset PresetFor(string name) =>
+        PresetCatalog.Find(name) ?? throw new UsageException("--preset", $"unknown preset '{name}' (see `flowlive presets`: {string.Join(", ", PresetCatalog.All.Select(p => p.Name))})");
+
+    static int LevelsFor(int levels, int imageSize)
+    {
         if (levels < 0) throw new UsageException("--levels", "must be 0 (automatic) or more");
-        if (levels > 0 || !shape.IsImage) return Math.Max(levels, 1);
-        long side = shape[1];
-        while (side % 2 == 0 && side / 2 >= 7) { side /= 2; levels++; }
-        return Math.Max(levels, 1);
+        int most = 0;
+        for (int side = imageSize; side % 2 == 0 && side / 2 >= 1; side /= 2) most++;
+        if (levels > most) throw new UsageException("--levels", $"{imageSize}x{imageSize} images can be squeezed at most {most} times");
+        if (levels > 0) return levels;
+        int automatic = 0;
+        for (int side = imageSize; side % 2 == 0 && side / 2 >= 7; side /= 2) automatic++;
+        return Math.Max(automatic, 1);
     }
-
-    /// <summary>One line for the end of training: the metric that matters for the kind of data.</summary>
-    public static string Summary(TrainedFlow trained) =>
-        trained.Spec.Metrics.ContainsKey("reverse_kl_minus_log_z")
-        ? $"E_q[log q - log p~] = KL - log Z = {trained.Metric("reverse_kl_minus_log_z"):F4} nats, {trained.Elapsed.TotalSeconds:F1} s"
-        : trained.Spec.Metrics.ContainsKey("test_bits_per_dim")
-        ? $"test {trained.Metric("test_bits_per_dim"):F3} bits/dim ({trained.Metric("test_images"):N0} test images), " +
-          $"train {trained.Metric("train_bits_per_dim"):F3}, {trained.Elapsed.TotalSeconds:F1} s"
-        : $"test nll {trained.Metric("test_nll"):F4} nats ({ToyTraining.TestSize:N0} held-out points), " +
-          $"train nll {trained.Metric("train_nll"):F4}, {trained.Elapsed.TotalSeconds:F1} s";
 }

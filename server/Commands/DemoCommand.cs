@@ -15,7 +15,7 @@ public static class DemoCommand
 {
     public static Command Create(TextWriter output)
     {
-        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 1500, images: false);
+        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 1500, full: false);
         var outDir = new Option<DirectoryInfo>("--out")
         {
             Description = "folder for the picture and the model",
@@ -27,19 +27,22 @@ public static class DemoCommand
         command.SetAction(parsed =>
         {
             string folder = parsed.GetValue(outDir)!.FullName;
-            using var result = options.Train(parsed, output);
-            output.WriteLine(FlowOptions.Summary(result));
-
-            string modelPath = Path.Combine(folder, result.Spec.Name + ModelFile.Extension);
+            var request = options.Request(parsed) with { Data = new() { ValidationSize = 0 } };
+            using var run = options.Prepare(parsed, request, output);
+            string modelPath = Path.Combine(folder, run.Name + ModelFile.Extension);
+            string picturePath = Path.Combine(folder, run.Name + ".png");
+            OutputPaths.CheckWritable(modelPath, "--out");
+            output.WriteLine($"training {run.Description}");
+            using var result = TrainingConsole.Show(output, observer => run.Run(observer));
+            output.WriteLine(result.Metrics.Summary());
             ModelFile.Save(modelPath, result.Spec, result.Flow);
 
             var dataset = ToyDatasets.Get(result.Spec.Dataset!);
             using var generator = new Generator((ulong)parsed.GetValue(options.Seed) + 7);
             using var data = dataset.Sample(4000, generator);
             var figure = FlowFigure2D.Render(result.Flow.To(CPU), data,
-                $"{result.Spec.Name.ToUpperInvariant()}   TEST NLL {result.Metric("test_nll"):F3} NATS",
+                $"{result.Spec.Name.ToUpperInvariant()}   TEST NLL {result.Metrics.TestLoss:F3} NATS",
                 new FlowFigure2D.Options { Seed = parsed.GetValue(options.Seed) });
-            string picturePath = Path.Combine(folder, result.Spec.Name + ".png");
             figure.SavePng(picturePath);
 
             output.WriteLine($"wrote {picturePath}");

@@ -1,31 +1,91 @@
 using System.CommandLine;
 using FlowLive.Models;
 using FlowLive.Server.Cli;
+using FlowLive.Training;
 
 namespace FlowLive.Server.Commands;
 
-/// <summary>`flowlive train`: fits a ready-made flow to a dataset and saves the model (atomically) with its metrics.</summary>
+/// <summary>
+/// `flowlive train`: fits a flow (flags or a preset) and saves the model atomically with its metrics JSON. Checkpoints
+/// every --checkpoint-every steps and on Ctrl-C (exit 130 naming the file); --resume continues one exactly.
+/// </summary>
 public static class TrainCommand
 {
+    public const int Interrupted = 130;
+
     public static Command Create(TextWriter output)
     {
-        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 2000, images: true);
-        var outPath = new Option<FileInfo?>("--out") { Description = "model file to write (default out/models/DATASET-FLOW.flow)" };
-        var command = new Command("train", "train a flow on a dataset and save it as a model file");
+        var options = new FlowOptions(defaultDataset: "two_moons", defaultSteps: 2000, full: true);
+        var outPath = new Option<FileInfo?>("--out") { Description = "model file to write (default out/models/NAME.flow); its metrics go beside it as NAME.json" };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "checkpoint file (default: beside the model as NAME.ckpt); written on Ctrl-C" };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "also write the checkpoint every N steps (0 = only on Ctrl-C)", DefaultValueFactory = _ => 0 };
+        var resume = new Option<FileInfo?>("--resume") { Description = "continue the run saved in this checkpoint (same flags or preset and seed)" };
+        var command = new Command("train", "train a flow on a dataset (or a preset) and save it as a model file");
         options.AddTo(command);
         command.Options.Add(outPath);
+        command.Options.Add(checkpoint);
+        command.Options.Add(checkpointEvery);
+        command.Options.Add(resume);
         command.SetAction(parsed =>
         {
-            var target = parsed.GetValue(outPath);
-            if (target is not null && target.Extension != ModelFile.Extension)
-                throw new UsageException("--out", $"'{target.Name}' must end in {ModelFile.Extension}");
-            using var result = options.Train(parsed, output);
-            string path = target?.FullName ?? Path.GetFullPath(Path.Combine("out", "models", result.Spec.Name + ModelFile.Extension));
-            ModelFile.Save(path, result.Spec, result.Flow);
-            output.WriteLine(FlowOptions.Summary(result));
-            output.WriteLine($"wrote {path}");
+            var request = options.Request(parsed);
+            int every = parsed.GetValue(checkpointEvery);
+            if (every < 0) throw new UsageException("--checkpoint-every", "must be 0 (only on Ctrl-C) or more");
+            request = request with { Training = request.Training with { CheckpointEvery = every } };
+            var resumeFrom = parsed.GetValue(resume);
+            if (resumeFrom is not null && !resumeFrom.Exists) throw new UsageException("--resume", $"no such checkpoint: {resumeFrom.FullName}");
+
+            using var run = options.Prepare(parsed, request, output);
+            string modelPath = OutputPaths.Model(parsed.GetValue(outPath), run.Name, "--out");
+            string checkpointPath = parsed.GetValue(checkpoint)?.FullName ?? Path.ChangeExtension(modelPath, Checkpoint.Extension);
+            OutputPaths.CheckWritable(checkpointPath, "--checkpoint");
+            output.WriteLine($"training {run.Description}");
+
+            using var interrupt = new CtrlC();
+            TrainingResult result;
+            try
+            {
+                result = TrainingConsole.Show(output, observer => run.Run(observer, interrupt.Token, checkpointPath, resumeFrom?.FullName));
+            }
+            catch (TrainingCancelledException e)
+            {
+                output.WriteLine($"interrupted after step {e.Step}; checkpoint written: {e.CheckpointPath}");
+                output.WriteLine($"resume with: flowlive train {string.Join(' ', parsed.Tokens.Select(t => t.Value).Where(t => t != "train"))} --resume {e.CheckpointPath}");
+                return Interrupted;
+            }
+            using (result)
+            {
+                ModelFile.Save(modelPath, result.Spec, result.Flow);
+                string metricsPath = Path.ChangeExtension(modelPath, ".json");
+                MetricsFile.Write(metricsPath, result);
+                if (File.Exists(checkpointPath) && resumeFrom?.FullName != checkpointPath) File.Delete(checkpointPath);
+                output.WriteLine(result.Metrics.Summary());
+                output.WriteLine($"wrote {modelPath}");
+                output.WriteLine($"wrote {metricsPath}");
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Turns the first Ctrl-C into a cancellation (the run checkpoints and stops); a second one kills as usual.</summary>
+    sealed class CtrlC : IDisposable
+    {
+        readonly CancellationTokenSource source = new();
+        public CtrlC() => Console.CancelKeyPress += OnCancel;
+        public CancellationToken Token => source.Token;
+
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            if (source.IsCancellationRequested) return;
+            e.Cancel = true;
+            source.Cancel();
+        }
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancel;
+            source.Dispose();
+        }
     }
 }

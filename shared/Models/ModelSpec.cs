@@ -20,6 +20,9 @@ public sealed record ModelSpec
     /// <summary>The dataset trained on, e.g. "two-moons" or "mnist", when there was one.</summary>
     public string? Dataset { get; init; }
 
+    /// <summary>The training preset the model came from (`flowlive train --preset NAME`), when it did.</summary>
+    public string? Preset { get; init; }
+
     /// <summary>Final training figures, e.g. "test_nll" or "bits_per_dim".</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 

@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FlowLive.Data;
+using FlowLive.Data.Toy;
+using FlowLive.Devices;
+using FlowLive.Flows;
+using FlowLive.Flows.Architectures;
+using FlowLive.Models;
+using static TorchSharp.torch;
+
+namespace FlowLive.Training;
+
+/// <summary>
+/// One training run from a <see cref="TrainingRequest"/>: <see cref="Prepare"/> checks the request, loads the data and
+/// builds the model (weights drawn from the run's own generator) before any step; <see cref="Run"/> trains on the
+/// calling thread with events to an observer, honouring cancellation, checkpoints and resume, and returns the trained
+/// model with its typed metrics; <see cref="Start"/> does the same on a thread of its own (the server's jobs).
+/// The CLI's `train`, its presets and the gRPC server's StartTraining all go through here.
+/// </summary>
+public sealed class TrainingRun : IDisposable
+{
+    readonly ITrainable trainable;
+    readonly TrainingData data;
+    readonly LossScale scale;
+    readonly Func<Tensor, Tensor>? logTarget;
+    readonly IKnownEntropy? entropy;
+    TrainingLoop? loop;
+    bool pendingSnapshot;
+    bool flowHandedOut;
+
+    TrainingRun(TrainingRequest request, string name, string datasetName, Flow flow, ITrainable trainable, TrainingData data,
+        LossScale scale, string description, Func<Tensor, Tensor>? logTarget, IKnownEntropy? entropy)
+    {
+        Request = request;
+        Name = name;
+        DatasetName = datasetName;
+        Flow = flow;
+        this.trainable = trainable;
+        this.data = data;
+        this.scale = scale;
+        Description = description;
+        this.logTarget = logTarget;
+        this.entropy = entropy;
+    }
+
+    public TrainingRequest Request { get; }
+    public string Name { get; }
+    public string DatasetName { get; }
+    public Flow Flow { get; }
+    /// <summary>One line saying what is trained on what, for the terminal and job listings.</summary>
+    public string Description { get; }
+    public bool DiscreteImages => scale.DiscreteImages;
+
+    /// <summary>Loads image datasets by name: (train split, test split). The CLI passes the prepared-data loader.</summary>
+    public delegate (ImageDataset Train, ImageDataset Test) ImageLoader(string name, string dataDir);
+
+    /// <summary>
+    /// Checks <paramref name="request"/> and gets everything ready: device, data (drawn or loaded once), the flow with its
+    /// initial weights. Throws <see cref="ArgumentException"/> naming the field for a request that cannot run.
+    /// </summary>
+    public static TrainingRun Prepare(TrainingRequest request, ImageLoader? images = null)
+    {
+        var options = request.Training;
+        options.Validate();
+        var device = DeviceChoice.Resolve(request.Device);
+        bool isImage = request.Target is null && ImageDatasetNames.IsImage(request.Dataset);
+        Shape shape = isImage ? Shape.Image(1, request.Data.ImageSize, request.Data.ImageSize) : Shape.Vector(2);
+        var spec = request.Spec ?? BuildSpec(request, shape);
+
+        TrainingData? data = null;
+        Flow? flow = null;
+        try
+        {
+            string datasetName;
+            string description;
+            IKnownEntropy? entropy = null;
+            Func<Tensor, Tensor>? target = null;
+            if (request.Target is string targetName)
+            {
+                EnergyTargets.LogDensity(targetName, zeros(1, 2)).Dispose(); // an unknown name fails here, before any work
+                target = x => EnergyTargets.LogDensity(targetName, x);
+                datasetName = $"target:{targetName}";
+                description = $"reverse KL to target {targetName}";
+            }
+            else if (isImage)
+            {
+                if (images is null) throw new ArgumentException($"Dataset: image dataset '{request.Dataset}' needs an image loader");
+                (data, datasetName, description) = ImageData(request, images);
+            }
+            else
+            {
+                (data, datasetName, description, entropy) = ToyData(request);
+            }
+
+            flow = spec.Build();
+            if (flow.DataShape != shape)
+                throw new ArgumentException($"Spec: the flow produces data of shape {flow.DataShape}, but the dataset's samples have shape {shape}");
+            using (var generator = RunSeeds.Generator(options.Seed, RunSeeds.Initialisation))
+                WeightInitialisation.Apply(flow.Module, generator);
+            flow.To(device, ScalarType.Float32);
+            ITrainable trainable;
+            if (target is not null)
+            {
+                var reverse = new ReverseKl(flow, target);
+                trainable = reverse;
+                data = TrainingData.Sampled(reverse.BaseSamples, null, null, description);
+            }
+            else
+            {
+                if (flow.Layers.Any(l => !l.HasInverse))
+                    throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a Target by reverse KL");
+                trainable = new FlowLikelihood(flow, dequantize: isImage);
+            }
+            var scale = new LossScale(shape.Size, isImage);
+            string name = request.Name ?? (isImage
+                ? $"{datasetName}-{shape[1]}x{shape[2]}-{ArchitectureName(request)}"
+                : $"{datasetName}-{ArchitectureName(request)}");
+            return new TrainingRun(request, name, datasetName, flow, trainable, data!, scale,
+                $"{ArchitectureName(request)} ({flow.LayerCount} layers, {flow.Parameters().Sum(p => p.numel()):N0} weights) on {description}, " +
+                $"batch {options.BatchSize}, lr {options.LearningRate} ({options.Schedule.Describe()}), on {device.type.ToString().ToLowerInvariant()}",
+                target, entropy);
+        }
+        catch
+        {
+            data?.Dispose();
+            flow?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Asks the running loop for a snapshot after its current step; safe from any thread.</summary>
+    public void RequestSnapshot()
+    {
+        if (loop is { } running) running.RequestSnapshot();
+        else pendingSnapshot = true;
+    }
+
+    /// <summary>The number of optimisation steps the run will take (epochs x batches per epoch for finite sets).</summary>
+    public int TotalSteps => Request.Training.Epochs is int epochs && data.IsFinite
+        ? epochs * data.StepsPerEpoch(Request.Training.BatchSize)
+        : Request.Training.Steps;
+
+    /// <summary>
+    /// Trains on this thread. Cancellation writes a checkpoint to <paramref name="checkpointPath"/> (when given) and
+    /// throws <see cref="TrainingCancelledException"/>; <paramref name="resumePath"/> continues a checkpoint exactly.
+    /// </summary>
+    public TrainingResult Run(ITrainingObserver? observer = null, CancellationToken cancellation = default,
+        string? checkpointPath = null, string? resumePath = null)
+    {
+        var resume = resumePath is null ? null : Checkpoint.Load(resumePath);
+        var clock = Stopwatch.StartNew();
+        loop = new TrainingLoop(trainable, data, Request.Training, Fingerprint(), scale, observer, TakeSnapshot);
+        if (pendingSnapshot) loop.RequestSnapshot();
+        LoopResult result;
+        try
+        {
+            result = loop.Run(cancellation, checkpointPath, resume);
+        }
+        catch (CheckpointException e) when (resumePath is not null && e.Path != resumePath)
+        {
+            throw new CheckpointException(resumePath, "it was written by a run with another model, data or options (same preset, flags and seed are needed)");
+        }
+
+        double? test = data.Test is null ? null : TrainingLoop.Evaluate(trainable, data.Test, Request.Training.BatchSize, Request.Training.Seed, RunSeeds.Test);
+        double? objective = logTarget is null ? null : Objective();
+        double? logZ = Request.Target is string t ? EnergyTargets.LogNormaliser(t) : null;
+        var metrics = new TrainingMetrics
+        {
+            TrainLoss = result.FinalTrainLoss,
+            ValidationLoss = result.BestValidationLoss,
+            TestLoss = test,
+            TestCount = data.Test?.shape[0] ?? 0,
+            Dimensions = scale.Dimensions,
+            DiscreteImages = scale.DiscreteImages,
+            DataEntropy = entropy?.Entropy.Nats,
+            DataEntropyStandardError = entropy?.Entropy.StandardError,
+            ReverseKlMinusLogZ = objective,
+            Kl = objective + logZ,
+            Steps = result.Steps,
+            Epochs = result.Epochs,
+            BatchSize = Request.Training.BatchSize,
+            Seconds = result.Elapsed.TotalSeconds,
+            StoppedEarly = result.StoppedEarly,
+            BestStep = result.BestStep,
+            Recoveries = result.Recoveries,
+        };
+        var spec = new ModelSpec
+        {
+            Name = Name,
+            Flow = Flow.Spec,
+            Dataset = DatasetName,
+            Preset = Request.Preset,
+            Metrics = metrics.ToDictionary(),
+        };
+        flowHandedOut = true;
+        return new TrainingResult(Flow, spec, metrics, result);
+    }
+
+    /// <summary><see cref="Run"/> on a dedicated thread (tensors and dispose scopes stay on it; nothing spans an await).</summary>
+    public Task<TrainingResult> Start(ITrainingObserver? observer = null, CancellationToken cancellation = default,
+        string? checkpointPath = null, string? resumePath = null) =>
+        Task.Factory.StartNew(() => Run(observer, cancellation, checkpointPath, resumePath), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>The reverse-KL objective on a fixed sample of 10,000 base points (its own seed).</summary>
+    double Objective()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = RunSeeds.Generator(Request.Training.Seed, RunSeeds.Test);
+        var reverse = (ReverseKl)trainable;
+        var z = reverse.BaseSamples(10_000, generator);
+        return TrainingLoop.Evaluate(trainable, z, 1024, Request.Training.Seed, RunSeeds.Test);
+    }
+
+    TrainingSnapshot TakeSnapshot(int step, TimeSpan elapsed) =>
+        FlowSnapshots.Take(Flow, step, elapsed, data.Validation ?? data.Test, Request.Training.Seed);
+
+    /// <summary>What a checkpoint must match to be resumed: the flow, the data and every option.</summary>
+    string Fingerprint()
+    {
+        var text = JsonSerializer.Serialize(new
+        {
+            flow = SpecJson.Serialize(Flow.Spec),
+            Request.Dataset,
+            Request.Data,
+            Request.Target,
+            training = Request.Training with { },
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    static string ArchitectureName(TrainingRequest request) => request.Preset ?? request.Architecture;
+
+    static FlowSpec BuildSpec(TrainingRequest request, Shape shape)
+    {
+        Architecture architecture;
+        try { architecture = Catalog.Get(request.Architecture); }
+        catch (ArgumentException e) { throw new ArgumentException($"Architecture: {e.Message}"); }
+        if (!architecture.Supports(shape))
+            throw new ArgumentException($"Architecture: {architecture.Name} does not take data of shape {shape}; for this dataset use one of: " +
+                                        string.Join(", ", Catalog.All.Where(a => a.Supports(shape)).Select(a => a.Name)));
+        if (architecture.ReverseKlOnly && request.Target is null)
+            throw new ArgumentException($"Architecture: {architecture.Name} flows have no inverse, so they cannot learn from data: fit them to a Target " +
+                                        $"({string.Join(", ", EnergyTargets.Names)})");
+        return architecture.Create(shape, request.ArchitectureOptions);
+    }
+
+    static (TrainingData, string, string, IKnownEntropy?) ToyData(TrainingRequest request)
+    {
+        IToyDataset dataset;
+        try { dataset = ToyDatasets.Get(request.Dataset); }
+        catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
+        var o = request.Data;
+        var seed = request.Training.Seed;
+        using var scope = NewDisposeScope();
+        Tensor? train = null;
+        if (o.TrainSize is int n)
+        {
+            using var g = RunSeeds.Generator(seed, RunSeeds.Data);
+            train = dataset.Sample(n, g);
+        }
+        Tensor Held(int count, ulong purpose)
+        {
+            using var g = RunSeeds.Generator(seed, purpose);
+            return dataset.Sample(count, g);
+        }
+        var validation = o.ValidationSize > 0 ? Held(o.ValidationSize, RunSeeds.Validation) : null;
+        var test = o.TestSize > 0 ? Held(o.TestSize, RunSeeds.Test) : null;
+        string description = train is null
+            ? $"{dataset.Name} (fresh points every step, {o.ValidationSize:N0} validation, {o.TestSize:N0} test)"
+            : $"{dataset.Name} ({train.shape[0]:N0} training points, {o.ValidationSize:N0} validation, {o.TestSize:N0} test)";
+        var data = train is null
+            ? TrainingData.Sampled(dataset.Sample, validation, test, description)
+            : TrainingData.Finite(train, validation, test, description);
+        return (data, dataset.Name, description, dataset as IKnownEntropy);
+    }
+
+    static (TrainingData, string, string) ImageData(TrainingRequest request, ImageLoader images)
+    {
+        var o = request.Data;
+        if (o.ImageSize is not (14 or 28)) throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {o.ImageSize}");
+        var (train, test) = images(request.Dataset, o.DataDir);
+        int factor = train.Height / o.ImageSize;
+        if (factor > 1)
+        {
+            train = train.Downscale(factor);
+            test = test.Downscale(factor);
+        }
+        int validationCount = Math.Clamp(o.ValidationSize, 0, train.Count - 1);
+        if (o.ValidationSize > 0 && validationCount == 0) throw new ArgumentException("Data.ValidationSize: the training split is too small to hold any out");
+        var fit = train.Subset(0, train.Count - validationCount);
+        var held = validationCount > 0 ? train.Subset(train.Count - validationCount, validationCount) : null;
+        var measured = test.Subset(0, Math.Min(Math.Max(o.TestSize, 1), test.Count));
+        string name = request.Dataset.ToLowerInvariant();
+        string description = $"{name} {train.Height}x{train.Width} ({fit.Count:N0} training, {validationCount:N0} validation, {measured.Count:N0} test images)";
+        return (TrainingData.Finite(fit.ToTensor(), held?.ToTensor(), measured.ToTensor(), description), name, description);
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        if (!flowHandedOut) Flow.Dispose();
+    }
+}
+
+/// <summary>A trained flow with the model spec to save it under and its typed metrics; owns the flow.</summary>
+public sealed record TrainingResult(Flow Flow, ModelSpec Spec, TrainingMetrics Metrics, LoopResult Loop) : IDisposable
+{
+    public void Dispose() => Flow.Dispose();
+}
+
+/// <summary>The names of the image datasets the trainer knows (loading is the caller's <see cref="TrainingRun.ImageLoader"/>).</summary>
+public static class ImageDatasetNames
+{
+    public static readonly IReadOnlyList<string> All = [DataPreparation.MnistName, DataPreparation.FashionMnistName];
+    public static bool IsImage(string name) => All.Contains(name, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A dataset whose entropy is known (exactly or by Monte Carlo): the best NLL a model can reach on it.</summary>
+public interface IKnownEntropy
+{
+    EntropyValue Entropy { get; }
+}
+
+public sealed record EntropyValue(double Nats, double StandardError, bool Exact);
