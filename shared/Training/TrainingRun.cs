@@ -110,7 +110,7 @@ public sealed class TrainingRun : IDisposable
             else
             {
                 if (flow.Layers.Any(l => !l.HasInverse))
-                    throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a Target by reverse KL");
+                    throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a --target density by reverse KL");
                 trainable = new FlowLikelihood(flow, dequantize: isImage);
             }
             var scale = new LossScale(shape.Size, isImage);
@@ -242,7 +242,7 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException($"Architecture: {architecture.Name} does not take data of shape {shape}; for this dataset use one of: " +
                                         string.Join(", ", Catalog.All.Where(a => a.Supports(shape)).Select(a => a.Name)));
         if (architecture.ReverseKlOnly && request.Target is null)
-            throw new ArgumentException($"Architecture: {architecture.Name} flows have no inverse, so they cannot learn from data: fit them to a Target " +
+            throw new ArgumentException($"Architecture: {architecture.Name} flows have no inverse, so they cannot learn from data: fit them to a --target density " +
                                         $"({string.Join(", ", EnergyTargets.Names)})");
         return architecture.Create(shape, request.ArchitectureOptions);
     }
