@@ -17,6 +17,7 @@ public static class FlowLiveCommand
             DemoCommand.Create(output),
             TrainCommand.Create(output),
             PresetsCommand.Create(output),
+            EvalCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),

@@ -23,6 +23,12 @@ public sealed record ModelSpec
     /// <summary>The training preset the model came from (`flowlive train --preset NAME`), when it did.</summary>
     public string? Preset { get; init; }
 
+    /// <summary>
+    /// The request that trained the model (its flow spec left out: it is <see cref="Flow"/>), so `eval` and `report`
+    /// can rebuild the same held-out data and a reader can see exactly how the model was made.
+    /// </summary>
+    public Training.TrainingRequest? Request { get; init; }
+
     /// <summary>Final training figures, e.g. "test_nll" or "bits_per_dim".</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 

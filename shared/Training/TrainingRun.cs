@@ -87,11 +87,11 @@ public sealed class TrainingRun : IDisposable
             else if (isImage)
             {
                 if (images is null) throw new ArgumentException($"Dataset: image dataset '{request.Dataset}' needs an image loader");
-                (data, datasetName, description) = ImageData(request, images);
+                (data, datasetName, description) = RunDatasets.Images(request, images);
             }
             else
             {
-                (data, datasetName, description, entropy) = ToyData(request);
+                (data, datasetName, description, entropy) = RunDatasets.Toy(request);
             }
 
             flow = spec.Build();
@@ -192,6 +192,7 @@ public sealed class TrainingRun : IDisposable
             Flow = Flow.Spec,
             Dataset = DatasetName,
             Preset = Request.Preset,
+            Request = Request with { Spec = null },
             Metrics = metrics.ToDictionary(),
         };
         flowHandedOut = true;
@@ -245,57 +246,6 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException($"Architecture: {architecture.Name} flows have no inverse, so they cannot learn from data: fit them to a --target density " +
                                         $"({string.Join(", ", EnergyTargets.Names)})");
         return architecture.Create(shape, request.ArchitectureOptions);
-    }
-
-    static (TrainingData, string, string, IKnownEntropy?) ToyData(TrainingRequest request)
-    {
-        IToyDataset dataset;
-        try { dataset = ToyDatasets.Get(request.Dataset); }
-        catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
-        var o = request.Data;
-        var seed = request.Training.Seed;
-        using var scope = NewDisposeScope();
-        Tensor? train = null;
-        if (o.TrainSize is int n)
-        {
-            using var g = RunSeeds.Generator(seed, RunSeeds.Data);
-            train = dataset.Sample(n, g);
-        }
-        Tensor Held(int count, ulong purpose)
-        {
-            using var g = RunSeeds.Generator(seed, purpose);
-            return dataset.Sample(count, g);
-        }
-        var validation = o.ValidationSize > 0 ? Held(o.ValidationSize, RunSeeds.Validation) : null;
-        var test = o.TestSize > 0 ? Held(o.TestSize, RunSeeds.Test) : null;
-        string description = train is null
-            ? $"{dataset.Name} (fresh points every step, {o.ValidationSize:N0} validation, {o.TestSize:N0} test)"
-            : $"{dataset.Name} ({train.shape[0]:N0} training points, {o.ValidationSize:N0} validation, {o.TestSize:N0} test)";
-        var data = train is null
-            ? TrainingData.Sampled(dataset.Sample, validation, test, description)
-            : TrainingData.Finite(train, validation, test, description);
-        return (data, dataset.Name, description, dataset as IKnownEntropy);
-    }
-
-    static (TrainingData, string, string) ImageData(TrainingRequest request, ImageLoader images)
-    {
-        var o = request.Data;
-        if (o.ImageSize is not (14 or 28)) throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {o.ImageSize}");
-        var (train, test) = images(request.Dataset, o.DataDir);
-        int factor = train.Height / o.ImageSize;
-        if (factor > 1)
-        {
-            train = train.Downscale(factor);
-            test = test.Downscale(factor);
-        }
-        int validationCount = Math.Clamp(o.ValidationSize, 0, train.Count - 1);
-        if (o.ValidationSize > 0 && validationCount == 0) throw new ArgumentException("Data.ValidationSize: the training split is too small to hold any out");
-        var fit = train.Subset(0, train.Count - validationCount);
-        var held = validationCount > 0 ? train.Subset(train.Count - validationCount, validationCount) : null;
-        var measured = test.Subset(0, Math.Min(Math.Max(o.TestSize, 1), test.Count));
-        string name = request.Dataset.ToLowerInvariant();
-        string description = $"{name} {train.Height}x{train.Width} ({fit.Count:N0} training, {validationCount:N0} validation, {measured.Count:N0} test images)";
-        return (TrainingData.Finite(fit.ToTensor(), held?.ToTensor(), measured.ToTensor(), description), name, description);
     }
 
     public void Dispose()
