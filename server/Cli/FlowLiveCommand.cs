@@ -18,6 +18,7 @@ public static class FlowLiveCommand
             TrainCommand.Create(output),
             PresetsCommand.Create(output),
             EvalCommand.Create(output),
+            ScoreCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),
