@@ -152,7 +152,7 @@ public static class SeedArchitectures
     /// Knobs of exercise 2.5. The course gives num_transformations = 5 and num_hidden = 8 only for 2-D toy data; for
     /// 784-D digits an 8-unit bottleneck would be far too narrow, so the default width is 256 (one hidden layer per
     /// net as in the template): 5 couplings of two 784 -> 256 -> 784 nets, 402,448 weights per net, 4,024,480 in
-    /// all, about a minute per epoch of 60,000 digits on 2 CPU cores.
+    /// all, about 4 million multiply-adds per digit and forward pass.
     /// </summary>
     public static ArchitectureOptions DtuDigitsOptions(int transformations = 5, int hidden = 256, int seed = 0, BaseChoice @base = BaseChoice.Normal) =>
         new() { Steps = transformations, Net = new SubnetSpec { Hidden = hidden, Depth = 1, Activation = Activation.Relu }, Seed = seed, Base = @base };
@@ -211,23 +211,27 @@ public static class SeedArchitectures
         RealNvpMultiScale.Supports, RealNvpMultiScale.Layers);
 
     /// <summary>
-    /// For 1x28x28 digits on a 2-core CPU: 2 squeezes (scales at 28x28, 14x14, 7x7) and coupling CNNs of 64 channels
-    /// (3x3, 1x1, 3x3; depth 2), 173,114 weights, a few minutes per epoch of 60,000 digits, so several epochs an hour.
-    /// The paper's nets are residual networks of 64 features (8 blocks for CIFAR-10); this keeps their width.
+    /// For 1x28x28 digits on a 2-core CPU: 2 squeezes (scales at 28x28, 14x14, 7x7) and coupling CNNs of 32 channels
+    /// (3x3, 1x1, 3x3; depth 2): 70,234 weights and about 11 million multiply-adds per digit and forward pass, so a
+    /// training epoch of 60,000 digits is about 4 TFLOP: a few minutes at the 20-30 GFLOPS two idle cores reach, many
+    /// epochs within an hour (not timed here on an idle machine: the shared build machine ran at about 1 GFLOPS).
+    /// 64 channels (the paper's feature count; its nets are deeper residual networks) give 173,114 weights and about
+    /// 29 million multiply-adds per digit, 2.7 times the time.
     /// </summary>
-    public static ArchitectureOptions MultiScaleOptions(int levels = 2, int hidden = 64, int depth = 2, BaseChoice @base = BaseChoice.Normal) =>
+    public static ArchitectureOptions MultiScaleOptions(int levels = 2, int hidden = 32, int depth = 2, BaseChoice @base = BaseChoice.Normal) =>
         new() { Levels = levels, Net = new SubnetSpec { Hidden = hidden, Depth = depth, Activation = Activation.Relu }, Base = @base };
 
     /// <summary>RealNVP multi-scale for images of <paramref name="image"/> shape (1x28x28 digits when absent); see <see cref="MultiScale"/>.</summary>
-    public static FlowSpec RealNvpMultiScaleDigits(int levels = 2, int hidden = 64, int depth = 2, Shape? image = null, BaseChoice @base = BaseChoice.Normal) =>
+    public static FlowSpec RealNvpMultiScaleDigits(int levels = 2, int hidden = 32, int depth = 2, Shape? image = null, BaseChoice @base = BaseChoice.Normal) =>
         MultiScale.Create(image ?? Shape.Image(1, 28, 28), MultiScaleOptions(levels, hidden, depth, @base));
 
     /// <summary>
-    /// Catalog's Glow for 1x28x28 digits: 28 divides by 4, so 2 levels (14x14 and 7x7 after squeezing); 8 steps of
-    /// flow per level with 64-channel coupling CNNs keep an epoch within a few minutes on 2 CPU cores. 3 levels need
-    /// sizes divisible by 8 and are refused for 28x28 with a message saying so.
+    /// Catalog's Glow for 1x28x28 digits: 28 divides by 4, so 2 levels (14x14 and 7x7 after squeezing); 4 steps of
+    /// flow per level with 64-channel coupling CNNs cost about 8 million multiply-adds per digit and forward pass,
+    /// close to <see cref="MultiScaleOptions"/>' default. 3 levels need sizes divisible by 8 and are refused for
+    /// 28x28 with a message saying so.
     /// </summary>
-    public static FlowSpec GlowDigits(int levels = 2, int steps = 8, int hidden = 64, BaseChoice @base = BaseChoice.Normal) =>
+    public static FlowSpec GlowDigits(int levels = 2, int steps = 4, int hidden = 64, BaseChoice @base = BaseChoice.Normal) =>
         Catalog.Get("glow").Create(Shape.Image(1, 28, 28),
             new ArchitectureOptions { Levels = levels, Steps = steps, Net = new SubnetSpec { Hidden = hidden }, Base = @base });
 }

@@ -171,8 +171,10 @@ public sealed class SeedArchitecturesTests
         Assert.Equal(Masks.Chequerboard(Shape.Image(1, 28, 28), 1), couplings[^2].Mask);
         Assert.Equal(Masks.ChannelHalf(Shape.Image(4, 14, 14), firstHalfPasses: false), couplings[^5].Mask);
 
-        // CNN 3x3 C->64, 1x1 64->64, 3x3 64->2C: 9*64C+64 + 4160 + 9*64*2C+2C. C=1: 5954, C=2: 7684, C=4: 11,144, C=8: 18,064.
-        Assert.Equal(3 * 5954 + 3 * 11_144 + 3 * 7684 + 3 * 18_064 + 4 * 11_144, Weights(spec));
+        // CNN 3x3 C->32, 1x1 32->32, 3x3 32->2C: 9*32C+32 + 1056 + 9*32*2C+2C. C=1: 1954, C=2: 2820, C=4: 4552, C=8: 8016.
+        Assert.Equal(3 * 1954 + 3 * 4552 + 3 * 2820 + 3 * 8016 + 4 * 4552, Weights(spec));
+        // 64 channels: 9*64C+64 + 4160 + 9*64*2C+2C. C=1: 5954, C=2: 7684, C=4: 11,144, C=8: 18,064.
+        Assert.Equal(3 * 5954 + 3 * 11_144 + 3 * 7684 + 3 * 18_064 + 4 * 11_144, Weights(SeedArchitectures.RealNvpMultiScaleDigits(hidden: 64)));
     }
 
     [Fact]
@@ -181,7 +183,7 @@ public sealed class SeedArchitecturesTests
         var spec = SeedArchitectures.GlowDigits();
         using (var flow = spec.Build()) Assert.Equal(Shape.Image(1, 28, 28), flow.DataShape);
         var couplings = Flatten(spec.Layers).OfType<AffineCouplingSpec>().ToList();
-        Assert.Equal(2 * 8, couplings.Count);
+        Assert.Equal(2 * 4, couplings.Count);
         Assert.All(couplings, c => Assert.Equal(64, c.Net.Hidden));
         Assert.IsType<LogitTransformSpec>(spec.Layers[^1]);
         var error = Assert.Throws<ArgumentException>(() => SeedArchitectures.GlowDigits(levels: 3));
