@@ -51,7 +51,7 @@ public static class SeedArchitectures
 
     /// <summary>
     /// The keras.io example "Density estimation using Real NVP" (Mandolini, Sanna, Zannini Quirini 2020; moons).
-    /// Checked against its code (keras-team/keras-io, examples/generative/real_nvp.py): masked couplings with masks
+    /// Checked against its code (keras-team/keras-io, examples/generative/md/real_nvp.md, the rendered real_nvp.py): masked couplings with masks
     /// [0, 1], [1, 0], ... (1 = passes; layer i of the generative pass uses mask i, here Masks.Alternating starting
     /// with 0, which is exactly that for 2-D), SEPARATE shift and log-scale nets of four hidden Dense(256, ReLU)
     /// layers each, the log-scale net ending in Dense + tanh (SeparateNets, ScaleBound.Tanh with Clamp 1:
