@@ -11,6 +11,8 @@ public static class Catalog
     [
         new("realnvp", "RealNVP: masked affine couplings with alternating halves (Dinh et al. 2016)", IsVector,
             (shape, o) => MaskedAffineCouplingSpec.Alternating(shape, Masks.Half(shape), o.Steps, o.Net)),
+        // The keras.io example's coupling: separate nets for s (ending in tanh) and t; exercise defaults in SeedArchitectures.KerasOptions.
+        SeedArchitectures.Keras,
         // NICE scales last in the normalizing direction, so first in generative order.
         new("nice", "NICE: additive couplings with alternating halves and a learned scale (Dinh et al. 2014)", IsVector,
             (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
@@ -35,6 +37,8 @@ public static class Catalog
             (shape, o) => Enumerable.Range(0, o.Steps).Select(_ => new RadialFlowSpec { Shape = shape }), ReverseKlOnly: true),
         new("glow", "Glow: multi-scale ActNorm, 1x1 convolutions and affine couplings, for images (Kingma and Dhariwal 2018)",
             Glow.Supports, Glow.Layers),
+        // Exercise defaults for 1x28x28 digits in SeedArchitectures.MultiScaleOptions; --levels counts the squeezes.
+        SeedArchitectures.MultiScale,
     ];
 
     public static IReadOnlyList<string> Names => All.Select(a => a.Name).ToList();

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FlowLive.Flows.Nets;
 using static TorchSharp.torch;
 
@@ -8,8 +9,15 @@ public sealed record MaskedAffineCouplingSpec : LayerSpec
 {
     /// <summary>One 0/1 per element (row-major), 1 = passes through and conditions; see <see cref="Masks"/>. Saved, never re-drawn.</summary>
     public required int[] Mask { get; init; }
-    /// <summary>The conditioner computing s and t (full size) from b * z.</summary>
+    /// <summary>The conditioner computing s and t (full size) from b * z; with <see cref="SeparateNets"/>, the shape of each of the two nets.</summary>
     public SubnetSpec Net { get; init; } = new();
+    /// <summary>
+    /// False (default): one net gives s and t together. True: a scale net gives s and a separate shift net gives t,
+    /// both shaped by <see cref="Net"/>, as in the keras.io Real NVP example and the DTU 02460 flow exercises.
+    /// Written to model files only when true, so specs saved before this option existed read and write unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool SeparateNets { get; init; }
     public ScaleBound Bound { get; init; } = ScaleBound.Tanh;
     /// <summary>Log-scales stay within (-Clamp, Clamp) unless Bound is None.</summary>
     public double Clamp { get; init; } = 2.0;
@@ -34,13 +42,17 @@ public sealed record MaskedAffineCouplingSpec : LayerSpec
 /// x = b * z + (1 - b) * (z * exp(s(b * z)) + t(b * z)), log|det dx/dz| = sum((1 - b) * s(b * z)).
 /// Where b = 1 the input passes unchanged and is all the conditioner sees, so the Jacobian is triangular up to a
 /// permutation. Masks: chequerboard and channel halves for images, halves, alternating or random for vectors
-/// (<see cref="Masks"/>). s is bounded by <see cref="ScaleBound"/>; the conditioner's last layer starts at zero, so a
-/// new layer is the identity.
+/// (<see cref="Masks"/>). s is bounded by <see cref="ScaleBound"/> (Tanh with Clamp 1 is s = tanh(raw), a scale net
+/// ending in tanh); s and t come from one net, or from two with SeparateNets. The conditioners' last layers start at
+/// zero, so a new layer is the identity.
 /// </summary>
 public sealed class MaskedAffineCoupling : FlowLayer<MaskedAffineCouplingSpec>
 {
     readonly Tensor mask;
-    readonly nn.Module<Tensor, Tensor> net;
+    // Field names are the weights' names in model files: "net" for one joint net, "scaleNet" and "shiftNet" for two.
+    readonly nn.Module<Tensor, Tensor>? net;
+    readonly nn.Module<Tensor, Tensor>? scaleNet;
+    readonly nn.Module<Tensor, Tensor>? shiftNet;
 
     public MaskedAffineCoupling(MaskedAffineCouplingSpec spec) : base(spec)
     {
@@ -51,8 +63,16 @@ public sealed class MaskedAffineCoupling : FlowLayer<MaskedAffineCouplingSpec>
         if (spec.Bound != ScaleBound.None && !(spec.Clamp > 0 && double.IsFinite(spec.Clamp)))
             throw new ArgumentException($"MaskedAffineCoupling.Clamp must be positive and finite, got {spec.Clamp}");
         mask = Masks.ToTensor(spec.Mask, shape);
-        var doubled = shape.IsVector ? Shape.Vector(2 * shape[0]) : Shape.Image(2 * shape[0], shape[1], shape[2]);
-        net = Subnet.Create(spec.Net, shape, doubled);
+        if (spec.SeparateNets)
+        {
+            scaleNet = Subnet.Create(spec.Net, shape, shape);
+            shiftNet = Subnet.Create(spec.Net, shape, shape);
+        }
+        else
+        {
+            var doubled = shape.IsVector ? Shape.Vector(2 * shape[0]) : Shape.Image(2 * shape[0], shape[1], shape[2]);
+            net = Subnet.Create(spec.Net, shape, doubled);
+        }
         RegisterComponents();
     }
 
@@ -71,8 +91,14 @@ public sealed class MaskedAffineCoupling : FlowLayer<MaskedAffineCouplingSpec>
     /// <summary>s and t, zero where b = 1, so exp(s) = 1 and t = 0 leave those entries exactly as they were.</summary>
     (Tensor s, Tensor t) ScaleAndShift(Tensor passing)
     {
-        var st = net.forward(passing).chunk(2, 1);
+        var (raw, t) = net is null ? (scaleNet!.forward(passing), shiftNet!.forward(passing)) : Halves(net.forward(passing));
         var changes = 1 - mask;
-        return (TypedSpec.Bound.Apply(st[0], TypedSpec.Clamp) * changes, st[1] * changes);
+        return (TypedSpec.Bound.Apply(raw, TypedSpec.Clamp) * changes, t * changes);
+    }
+
+    static (Tensor, Tensor) Halves(Tensor st)
+    {
+        var halves = st.chunk(2, 1);
+        return (halves[0], halves[1]);
     }
 }

@@ -50,6 +50,21 @@ public static class Masks
         return Checked(mask, image, $"Masks.Chequerboard({image})");
     }
 
+    /// <summary>
+    /// The chequerboard of <see cref="Chequerboard"/> for images stored flat as vectors, e.g. 28x28 digits as [784]
+    /// (row-major, channel after channel, as a flattened [C, H, W] tensor): element i is pixel (h, w) =
+    /// (i / width % height, i % width) and passes when h + w + parity is even. Parity 0 is the DTU 02460 exercise 2.5
+    /// mask ((i + j) % 2 == 0 passes); alternate the parity per coupling. A [4] vector as 2x2, parity 0: [1, 0, 0, 1].
+    /// </summary>
+    public static int[] FlatChequerboard(Shape vector, long height, long width, int parity = 0)
+    {
+        if (!vector.IsVector) throw new FlowShapeException($"Masks.FlatChequerboard: expected a vector shape [D], got {vector}");
+        if (height < 1 || width < 1 || vector[0] % (height * width) != 0)
+            throw new FlowShapeException(
+                $"Masks.FlatChequerboard: a vector of {vector[0]} values is not a whole number of {height}x{width} images");
+        return Chequerboard(Shape.Image(vector[0] / (height * width), height, width), parity);
+    }
+
     /// <summary>RealNVP's channel-wise mask: <see cref="Half"/> of the channels of an image.</summary>
     public static int[] ChannelHalf(Shape image, bool firstHalfPasses = true)
     {
