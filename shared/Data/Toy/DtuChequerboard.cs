@@ -17,7 +17,7 @@ public sealed class DtuChequerboard : KnownDensityToyDataset
     /// <summary>Lower-left corners (i, j) in cell units of the cells with i + j even.</summary>
     public static IReadOnlyList<(int I, int J)> Cells { get; } =
         [.. from i in Enumerable.Range(0, GridSize) from j in Enumerable.Range(0, GridSize) where (i + j) % 2 == 0 select (i, j)];
-    public static readonly double Area = Cells.Count * CellSide * CellSide;
+    public static readonly double Area = Cells.Count / (double)(GridSize * GridSize);
     public override string Name => "dtu_chequerboard";
     public override string Description => "DTU 02460: uniform on the 5 cells (i + j even) of a 3x3 grid on [0, 1]^2";
 
@@ -34,7 +34,7 @@ public sealed class DtuChequerboard : KnownDensityToyDataset
         var p = x.unsqueeze(1);  // [n, 1, 2] against [K, 2]
         var inside = (p >= low).logical_and(p <= low + CellSide).all(-1);  // [n, K], closed boxes as in the course
         var count = inside.to(ScalarType.Float64).sum(1);
-        return (count * (1.0 / Area)).log();  // log 0 = -inf off the cells
+        return count.log() + Math.Log(GridSize * GridSize / (double)Cells.Count);  // log 0 = -inf off the cells
     }
 
     protected override DataEntropy ComputeEntropy() => DataEntropy.Exact(Math.Log(Area));
