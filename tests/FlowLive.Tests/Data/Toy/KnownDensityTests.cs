@@ -99,6 +99,25 @@ public sealed class KnownDensityTests(ITestOutputHelper output)
         Assert.Equal(fresh - entropy.Nats, entropy.GapOf(fresh));
     }
 
+    [Theory]
+    [InlineData("dtu_two_gaussians")]
+    [InlineData("moons")]
+    [InlineData("moons_standardized")]
+    [InlineData("two_moons")]
+    [InlineData("eight_gaussians")]
+    [InlineData("rings")]
+    public void Monte_carlo_entropy_agrees_with_minus_p_log_p_integrated_on_the_grid(string name)
+    {
+        var b = Boxes[name];
+        using var scope = NewDisposeScope();
+        var (points, area) = Midpoints(b.X0, b.X1, b.Y0, b.Y1, b.Nx, b.Ny);
+        var logp = Known(name).LogDensity(points);
+        double onGrid = -(logp.exp() * logp).sum().ToDouble() * area;
+        var entropy = Known(name).Entropy;
+        output.WriteLine($"{name}: Monte Carlo {entropy}; grid -sum p log p dA = {onGrid:F6}");
+        Assert.True(Math.Abs(onGrid - entropy.Nats) <= 4 * entropy.StandardError, $"{name}: grid {onGrid:F6} vs {entropy}");
+    }
+
     [Fact]
     public void Closed_form_entropies_and_densities()
     {

@@ -1,13 +1,14 @@
 using FlowLive.Data.Toy;
 using FlowLive.Tests.Support;
 using TorchSharp;
+using Xunit.Abstractions;
 using static FlowLive.Tests.Data.Toy.ToyTestSupport;
 using static TorchSharp.torch;
 
 namespace FlowLive.Tests.Data.Toy;
 
 /// <summary>scikit-learn's moons: the exact finite construction, the continuous sampler and its quadrature density.</summary>
-public sealed class MoonsTests
+public sealed class MoonsTests(ITestOutputHelper output)
 {
     [Fact]
     public void Sklearn_construction_without_noise_is_sklearns_points()
@@ -88,7 +89,8 @@ public sealed class MoonsTests
         using var rough = MoonsDensity.LogDensity(grid, noise);
         using var fine = MoonsDensity.LogDensity(grid, noise, 4 * MoonsDensity.Panels(noise), 12);
         // |log p - log p_fine| bounds the relative error of p: 1e-6 wherever the mass is (log p within 30 of its
-        // maximum, beyond 7 sigma of both moons); far out the integrand is a spike at an end of the arc and 1e-4 |log p| holds.
+        // maximum, out to about 7 sigma from the moons); farther out the integrand is a spike at an end of the arc and
+        // only 1e-4 |log p| holds.
         var r = Values(rough);
         var f = Values(fine);
         double top = f.Max();
@@ -97,7 +99,7 @@ public sealed class MoonsTests
             double error = Math.Abs(r[i] - f[i]);
             Assert.True(f[i] < top - 30 ? error <= 1e-4 * Math.Abs(f[i]) : error <= 1e-6, $"noise {noise}, point {i}: log p {f[i]:F4}, error {error:E2}");
         }
-        Console.WriteLine($"noise {noise}: near {Enumerable.Range(0, r.Length).Where(i => f[i] >= top - 30).Max(i => Math.Abs(r[i] - f[i])):E2}");
+        output.WriteLine($"noise {noise}: largest error where the mass is {Enumerable.Range(0, r.Length).Where(i => f[i] >= top - 30).Max(i => Math.Abs(r[i] - f[i])):E2}");
         Numeric.AssertFinite(rough, "far points stay finite");
     }
 
