@@ -5,8 +5,9 @@ namespace FlowLive.Data.Toy;
 /// <summary>
 /// Uniform on the black squares of a 4 x 4 chequerboard of side-2 squares covering [-4, 4)^2: a point lies in
 /// column i = floor(x / 2) and row j = floor(y / 2) with i + j even. FFJORD's "checkerboard" (Grathwohl et al. 2019).
+/// Density 1/32 on the eight black squares (half-open, as sampled), 0 elsewhere; entropy exact, log 32.
 /// </summary>
-public sealed class Chequerboard : ToyDataset
+public sealed class Chequerboard : KnownDensityToyDataset
 {
     public const double SquareSide = 2.0;
     public override string Name => "chequerboard";
@@ -24,4 +25,17 @@ public sealed class Chequerboard : ToyDataset
         var cell = stack([column, row], 1);
         return (cell + rand([n, 2], dtype: float32, generator: g)) * SquareSide;
     }
+
+    /// <summary>Total area of the black squares: 8 of side 2.</summary>
+    public const double Area = 8 * SquareSide * SquareSide;
+
+    protected override Tensor LogDensityCore(Tensor x)
+    {
+        var square = (x / SquareSide).floor();
+        var onBoard = (x >= -4).logical_and(x < 4).all(1);
+        var black = square.sum(1).remainder(2).eq(0);  // remainder takes the divisor's sign, so odd negatives give 1
+        return onBoard.logical_and(black).to(ScalarType.Float64).log() - Math.Log(Area);  // log 0 = -inf off the black squares
+    }
+
+    protected override DataEntropy ComputeEntropy() => DataEntropy.Exact(Math.Log(Area));
 }

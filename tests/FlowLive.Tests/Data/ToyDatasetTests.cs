@@ -39,9 +39,9 @@ public sealed class ToyDatasetTests
         double outside = xy.Count(v => Math.Abs(v) > 4) / (double)xy.Length;
         Assert.True(outside < 0.01, $"{name}: {outside:P2} of coordinates outside [-4, 4]");
         Assert.True(xy.All(v => Math.Abs(v) < 6), $"{name}: a coordinate beyond 6");
-        var xs = xy.Where((_, i) => i % 2 == 0).ToArray();
-        var ys = xy.Where((_, i) => i % 2 == 1).ToArray();
-        Assert.True(xs.Max() - xs.Min() > 2 && ys.Max() - ys.Min() > 1, $"{name}: collapsed");
+        // The DTU sets live on [0, 1]^2, so "spread out" is a per-axis std above 0.1 rather than a fixed range.
+        double Std(IEnumerable<float> v) { var a = v.Select(f => (double)f).ToArray(); double m = a.Average(); return Math.Sqrt(a.Average(u => (u - m) * (u - m))); }
+        Assert.True(Std(xy.Where((_, i) => i % 2 == 0)) > 0.1 && Std(xy.Where((_, i) => i % 2 == 1)) > 0.1, $"{name}: collapsed");
     }
 
     [Fact]
@@ -121,7 +121,9 @@ public sealed class ToyDatasetTests
             double upper = Math.Abs(Math.Sqrt(x * x + y * y) - 1), lower = Math.Abs(Math.Sqrt((x - 1) * (x - 1) + (y - 0.5) * (y - 0.5)) - 1);
             Assert.True(Math.Min(upper, lower) < 1e-5, $"({x}, {y}) is on neither moon");
         }
-        Assert.Equal("two_moons", ToyDatasets.Get("moons").Name);
+        Assert.Equal("two_moons", ToyDatasets.Get("two-moons").Name);
+        Assert.Equal("moons", ToyDatasets.Get("moons").Name);  // scikit-learn's raw coordinates, no longer an alias
+        Assert.Equal("moons", ToyDatasets.Get("make_moons").Name);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TwoMoons(noise: -1));
     }
 
@@ -141,7 +143,9 @@ public sealed class ToyDatasetTests
     public void Unknown_names_list_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => ToyDatasets.Get("swiss_roll"));
-        Assert.Contains("two_moons, two_gaussians, eight_gaussians, chequerboard, rings, two_spirals, pinwheel", e.Message);
+        Assert.Contains("two_moons, two_gaussians, eight_gaussians, chequerboard, rings, two_spirals, pinwheel, "
+                        + "dtu_two_gaussians, dtu_chequerboard, moons, moons_standardized", e.Message);
+        Assert.Equal("dtu_chequerboard", ToyDatasets.Get("DTU-checkerboard").Name);
         Assert.Equal("chequerboard", ToyDatasets.Get("Checkerboard").Name);
         Assert.Equal("eight_gaussians", ToyDatasets.Get("8gaussians").Name);
         Assert.Equal("two_spirals", ToyDatasets.Get("two-spirals").Name);
