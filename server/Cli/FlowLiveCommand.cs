@@ -19,6 +19,7 @@ public static class FlowLiveCommand
             PresetsCommand.Create(output),
             EvalCommand.Create(output),
             ScoreCommand.Create(output),
+            VerifyCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),

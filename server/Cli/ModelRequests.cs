@@ -1,3 +1,4 @@
+using FlowLive.Data.Toy;
 using FlowLive.Models;
 using FlowLive.Training;
 
@@ -20,7 +21,7 @@ public static class ModelRequests
     }
 
     /// <summary>The request's held-out data (validation and test sets; no training set is drawn or loaded twice).</summary>
-    public static (TrainingData Data, string Description, IKnownEntropy? Entropy) HeldOut(TrainingRequest request, TextWriter log)
+    public static (TrainingData Data, string Description, IKnownDensity? Entropy) HeldOut(TrainingRequest request, TextWriter log)
     {
         if (ImageDatasetNames.IsImage(request.Dataset))
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowLive.Data.Toy;
 using FlowLive.Models;
 using FlowLive.Server.Cli;
 using FlowLive.Training;
@@ -57,7 +58,7 @@ public static class EvalCommand
                     : $"test     {nll:F4} nats per point ({metrics.TestCount:N0} points)");
                 if (metrics.Gap is double gap)
                     output.WriteLine($"gap      {gap:F4} nats above the data's entropy {metrics.DataEntropy:F4} " +
-                                     $"({(entropy!.Entropy.Exact ? "exact" : $"Monte Carlo, standard error {entropy.Entropy.StandardError:F4}")})");
+                                     $"({(entropy!.Entropy.IsExact ? "exact" : $"Monte Carlo, standard error {entropy.Entropy.StandardError:F4}")})");
             }
             return 0;
         });

@@ -10,7 +10,7 @@ namespace FlowLive.Training;
 /// </summary>
 public static class RunDatasets
 {
-    public static (TrainingData Data, string Name, string Description, IKnownEntropy? Entropy) Toy(TrainingRequest request)
+    public static (TrainingData Data, string Name, string Description, IKnownDensity? Entropy) Toy(TrainingRequest request)
     {
         IToyDataset dataset;
         try { dataset = ToyDatasets.Get(request.Dataset); }
@@ -37,7 +37,7 @@ public static class RunDatasets
         var data = train is null
             ? TrainingData.Sampled(dataset.Sample, validation, test, description)
             : TrainingData.Finite(train, validation, test, description);
-        return (data, dataset.Name, description, dataset as IKnownEntropy);
+        return (data, dataset.Name, description, dataset as IKnownDensity);
     }
 
     public static (TrainingData Data, string Name, string Description) Images(TrainingRequest request, TrainingRun.ImageLoader images)

@@ -25,13 +25,13 @@ public sealed class TrainingRun : IDisposable
     readonly TrainingData data;
     readonly LossScale scale;
     readonly Func<Tensor, Tensor>? logTarget;
-    readonly IKnownEntropy? entropy;
+    readonly IKnownDensity? entropy;
     TrainingLoop? loop;
     bool pendingSnapshot;
     bool flowHandedOut;
 
     TrainingRun(TrainingRequest request, string name, string datasetName, Flow flow, ITrainable trainable, TrainingData data,
-        LossScale scale, string description, Func<Tensor, Tensor>? logTarget, IKnownEntropy? entropy)
+        LossScale scale, string description, Func<Tensor, Tensor>? logTarget, IKnownDensity? entropy)
     {
         Request = request;
         Name = name;
@@ -75,7 +75,7 @@ public sealed class TrainingRun : IDisposable
         {
             string datasetName;
             string description;
-            IKnownEntropy? entropy = null;
+            IKnownDensity? entropy = null;
             Func<Tensor, Tensor>? target = null;
             if (request.Target is string targetName)
             {
@@ -267,11 +267,3 @@ public static class ImageDatasetNames
     public static readonly IReadOnlyList<string> All = [DataPreparation.MnistName, DataPreparation.FashionMnistName];
     public static bool IsImage(string name) => All.Contains(name, StringComparer.OrdinalIgnoreCase);
 }
-
-/// <summary>A dataset whose entropy is known (exactly or by Monte Carlo): the best NLL a model can reach on it.</summary>
-public interface IKnownEntropy
-{
-    EntropyValue Entropy { get; }
-}
-
-public sealed record EntropyValue(double Nats, double StandardError, bool Exact);
