@@ -6,25 +6,31 @@ namespace FlowLive.Vae;
 
 /// <summary>
 /// Draws initial weights from a caller's generator instead of torch's global one, so that one seed gives one model
-/// whatever else the process has drawn. Every <see cref="Linear"/> gets PyTorch's default initialisation:
-/// weight and bias uniform on (-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5) for the weight).
+/// whatever else the process has drawn. Every <see cref="Linear"/> and <see cref="Conv2d"/> gets PyTorch's default
+/// initialisation: weight and bias uniform on (-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5) for
+/// the weight; fan_in = inputs, or input channels x kernel height x kernel width).
 /// Layers whose weight is all zero were zero-initialised on purpose (the last layer of a coupling conditioner, so a
 /// new flow is the identity) and are left as they are.
 /// </summary>
 public static class SeededWeights
 {
-    /// <summary>Redraws every non-zero <see cref="Linear"/> inside <paramref name="module"/> from <paramref name="generator"/>.</summary>
-    public static void ResetLinearLayers(nn.Module module, Generator generator)
+    /// <summary>Redraws every non-zero Linear and Conv2d layer inside <paramref name="module"/> (itself included), in order, from <paramref name="generator"/>.</summary>
+    public static void ResetLayers(nn.Module module, Generator generator)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        foreach (var linear in module.modules().OfType<Linear>())
+        foreach (var layer in new[] { module }.Concat(module.modules()).Distinct())
         {
-            var weight = linear.weight ?? throw new InvalidOperationException("a Linear layer without a weight");
-            if (!weight.any().ToBoolean()) continue;
-            double bound = 1 / Math.Sqrt(weight.shape[1]);
+            var (weight, bias) = layer switch
+            {
+                Linear linear => (linear.weight, linear.bias),
+                Conv2d conv => (conv.weight, conv.bias),
+                _ => (null, null),
+            };
+            if (weight is null || !weight.any().ToBoolean()) continue;
+            double bound = 1 / Math.Sqrt(weight[0].numel());
             Redraw(weight, bound, generator);
-            if (linear.bias is { } bias) Redraw(bias, bound, generator);
+            if (bias is not null) Redraw(bias, bound, generator);
         }
     }
 
