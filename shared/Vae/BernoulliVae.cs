@@ -144,8 +144,8 @@ public sealed class BernoulliVae : IDisposable
     public Tensor PriorSamples(long count, Generator generator)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "sample count must be positive");
-        long seed = randint(0, int.MaxValue, [1], generator: generator).item<long>();
-        return Prior.Sample(count, seed: seed);
+        using var seed = randint(0, int.MaxValue, [1], generator: generator);
+        return Prior.Sample(count, seed: seed.item<long>());
     }
 
     /// <summary>Posterior means mu(x) [N, M] of every image, for latent scatter plots (no gradients).</summary>
