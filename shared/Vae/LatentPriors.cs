@@ -18,7 +18,9 @@ public static class LatentPriors
     /// <summary>
     /// p(z) = sum_k w_k N(z; mu_k, diag(sigma_k^2)) with every mu, sigma and w learnable (FlowLive's
     /// <see cref="GaussianMixture"/> base with no layers). Initial means are drawn N(0, 1) from
-    /// <paramref name="generator"/>, scales start at 1 and weights uniform.
+    /// <paramref name="generator"/>, scales start at 1 and weights uniform. The spec keeps these initial values (it
+    /// builds the mixture); trained ones live in the weights, which a VAE file saves beside it. The exercise code
+    /// leaves K to the student; 10 (one per digit class) is the usual choice.
     /// </summary>
     public static FlowSpec MixtureOfGaussians(int latentDimension, int components, Generator generator)
     {
@@ -31,7 +33,8 @@ public static class LatentPriors
 
     /// <summary>
     /// A flow prior from one of FlowLive's vector architectures, e.g. "realnvp" (log p(z) from Flow.LogProb, samples
-    /// from Flow.Sample). <paramref name="options"/> defaults to 4 steps with 64-wide conditioners.
+    /// from Flow.Sample). <paramref name="options"/> defaults to 4 steps with 64-wide conditioners (FlowLive's choice:
+    /// the exercise code has no flow prior to copy).
     /// </summary>
     public static FlowSpec Flow(int latentDimension, string architecture = "realnvp", ArchitectureOptions? options = null)
     {
