@@ -151,12 +151,3 @@ public static class VaeFile
         _ => throw new ModelFileException(path, $"dtype '{name}' is unknown (float32 or float64)"),
     };
 }
-
-/// <summary>A VAE read from disk: where from, its spec and the model (which this object owns).</summary>
-public sealed class LoadedVae(string path, VaeModelSpec spec, BernoulliVae vae) : IDisposable
-{
-    public string Path { get; } = path;
-    public VaeModelSpec Spec { get; } = spec;
-    public BernoulliVae Vae { get; } = vae;
-    public void Dispose() => Vae.Dispose();
-}
