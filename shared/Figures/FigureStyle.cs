@@ -31,6 +31,9 @@ public static class FigureStyle
 
     internal static Color SeriesColour(int i) => Series[i % Series.Length];
 
+    /// <summary>The colour of series (or bar) <paramref name="i"/>, for callers matching a legend or checking pixels.</summary>
+    public static (byte R, byte G, byte B) SeriesRgb(int i) { var c = SeriesColour(i); return (c.R, c.G, c.B); }
+
     /// <summary>A new plot with the title, axis labels and font sizes of every FlowLive figure.</summary>
     internal static Plot NewPlot(string title, string xLabel, string yLabel, float scale = 1)
     {

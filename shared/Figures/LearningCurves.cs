@@ -37,8 +37,13 @@ public static class LearningCurves
             if (!double.IsFinite(reference.Y)) throw new ArgumentException($"reference line '{reference.Label}' needs a finite y, got {reference.Y}", nameof(reference));
             var line = plot.Add.HorizontalLine(reference.Y, 2, Colors.Black, LinePattern.Dashed);
             line.LegendText = reference.Label;
-            line.Text = reference.Label;
-            line.LabelFontSize = FigureStyle.TickSize;
+            // The label sits just below the line at the right end: NLL curves approach a lower bound from above.
+            double right = series.SelectMany(s => s.X).Where(double.IsFinite).DefaultIfEmpty(0).Max();
+            var label = plot.Add.Text(reference.Label, right, reference.Y);
+            label.Alignment = Alignment.UpperRight;
+            label.LabelBackgroundColor = Colors.White.WithAlpha(0.8);
+            label.LabelFontSize = FigureStyle.TickSize;
+            label.OffsetY = 4;
         }
         plot.ShowLegend(Alignment.UpperRight);
         return Figure.Single(plot, width, height);

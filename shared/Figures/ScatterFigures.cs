@@ -43,9 +43,9 @@ public static class ScatterFigures
         const int bands = 64;
         var members = new List<int>[bands];
         for (int b = 0; b < bands; b++) members[b] = [];
+        double span = range.Max - range.Min;
         for (int i = 0; i < values.Length; i++)
         {
-            double span = range.Max - range.Min;
             double t = span > 0 && float.IsFinite(values[i]) ? (values[i] - range.Min) / span : 0;
             members[Math.Clamp((int)(t * bands), 0, bands - 1)].Add(i);
         }
