@@ -47,6 +47,20 @@ public static class PanelFigures
     }
 
     /// <summary>
+    /// The density after 0, 1, .., K layers of a snapshot taken with <see cref="FlowSnapshot2DOptions.PrefixDensities"/>,
+    /// titled "base", "after layer 1 (affine_coupling)", ...
+    /// </summary>
+    public static Figure LayerDensities(FlowSnapshot2D snapshot, double? floor = null, int columns = 0,
+        int panelWidth = PanelWidth, int panelHeight = PanelHeight)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var grids = snapshot.PrefixDensities
+            ?? throw new ArgumentException("the snapshot has no prefix densities: capture it with PrefixDensities = true", nameof(snapshot));
+        var titles = grids.Select((_, k) => k == 0 ? "base" : $"after layer {k} ({snapshot.StateNames[k]})").ToList();
+        return DensityRow(grids, titles, floor, columns, panelWidth, panelHeight);
+    }
+
+    /// <summary>
     /// Scatter panels in a grid of <paramref name="columns"/> (e.g. 3 for the 3x3 grid of samples after each step), all
     /// on the same axes (the extent of every finite point, or <paramref name="window"/>), each with its title and legend.
     /// </summary>

@@ -26,13 +26,14 @@ public sealed record TemperedSamples(double Temperature, float[] Points);
 /// The numbers of a 2-D flow at work, as plain arrays (no tensors kept): N base samples and their state after every
 /// layer (from <see cref="Flow.Trace"/>, base first), each point's angle and radius in the base and a colour by its
 /// angle (so a point can be followed from layer to layer), log p(x) on a grid for the whole flow and optionally for
-/// every prefix (<see cref="Flow.Prefix"/>(k).LogProb), and data points. The demo figure, the server's trace and
+/// every prefix (<see cref="Flow.Prefix"/>(k).LogProb), and data points with their latents. The demo figure, the server's trace and
 /// density messages and the viewer all read this.
 /// </summary>
 public sealed class FlowSnapshot2D
 {
     FlowSnapshot2D(IReadOnlyList<float[]> states, IReadOnlyList<string> stateNames, float[] baseAngle, float[] baseRadius,
-        DensityGrid? density, IReadOnlyList<DensityGrid>? prefixDensities, float[]? data, IReadOnlyList<TemperedSamples> tempered, long seed)
+        DensityGrid? density, IReadOnlyList<DensityGrid>? prefixDensities, float[]? data, float[]? dataLatents,
+        IReadOnlyList<TemperedSamples> tempered, long seed)
     {
         States = states;
         StateNames = stateNames;
@@ -42,6 +43,7 @@ public sealed class FlowSnapshot2D
         Density = density;
         PrefixDensities = prefixDensities;
         Data = data;
+        DataLatents = dataLatents;
         TemperedSamples = tempered;
         Seed = seed;
     }
@@ -69,6 +71,8 @@ public sealed class FlowSnapshot2D
     public IReadOnlyList<DensityGrid>? PrefixDensities { get; }
     /// <summary>Up to Points data points as [x, y] pairs; null when no data was given.</summary>
     public float[]? Data { get; }
+    /// <summary>The data pushed to the base, z = f^-1(x) (<see cref="Flow.Encode"/>), pair for pair with <see cref="Data"/>.</summary>
+    public float[]? DataLatents { get; }
     public IReadOnlyList<TemperedSamples> TemperedSamples { get; }
 
     /// <summary>
@@ -105,11 +109,14 @@ public sealed class FlowSnapshot2D
             }
         }
 
-        float[]? dataPoints = null;
+        float[]? dataPoints = null, dataLatents = null;
         if (data is not null)
         {
             using var scope = NewDisposeScope();
-            dataPoints = FlowTensors.Floats(data[TensorIndex.Slice(0, options.Points)]);
+            var kept = data[TensorIndex.Slice(0, options.Points)];
+            dataPoints = FlowTensors.Floats(kept);
+            var (dtype, device) = FlowTensors.DtypeAndDevice(flow);
+            dataLatents = FlowTensors.Floats(flow.Encode(kept.to(dtype, device)).z);
         }
 
         var tempered = new List<TemperedSamples>();
@@ -119,7 +126,7 @@ public sealed class FlowSnapshot2D
             double t = options.Temperatures[i];
             tempered.Add(new TemperedSamples(t, FlowTensors.Floats(flow.Sample(options.Points, temperature: t, seed: options.Seed + 1 + i))));
         }
-        return new FlowSnapshot2D(states, names, baseAngle, baseRadius, density, prefixes, dataPoints, tempered, options.Seed);
+        return new FlowSnapshot2D(states, names, baseAngle, baseRadius, density, prefixes, dataPoints, dataLatents, tempered, options.Seed);
     }
 
     static (List<float[]> States, float[] Angle, float[] Radius) TraceStates(Flow flow, FlowSnapshot2DOptions options)

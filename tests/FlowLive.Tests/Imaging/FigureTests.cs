@@ -182,6 +182,42 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void Layer_densities_of_a_real_snapshot_make_one_panel_per_prefix()
+    {
+        var shape = FlowLive.Flows.Shape.Vector(2);
+        using var flow = new FlowLive.Flows.Flow(new FlowLive.Flows.Bases.StandardNormal(shape),
+        [
+            new FlowLive.Flows.Layers.Scale(new FlowLive.Flows.Layers.ScaleSpec { Shape = shape, LogScale = [0.5, -0.5] }),
+            new FlowLive.Flows.Layers.Translate(new FlowLive.Flows.Layers.TranslateSpec { Shape = shape, Shift = [1, 1] }),
+        ]);
+        var snapshot = FlowSnapshot2D.Capture(flow, new FlowSnapshot2DOptions { Points = 10, Window = GridWindow.Square(4, 60), PrefixDensities = true });
+        using var figure = PanelFigures.LayerDensities(snapshot);
+        Assert.Equal(3, figure.PanelCount);
+        PngImage.AssertPicture(Png(figure, "layer-densities"), 3 * PanelFigures.PanelWidth, PanelFigures.PanelHeight);
+        Assert.Throws<ArgumentException>(() => PanelFigures.LayerDensities(FlowSnapshot2D.Capture(flow, new FlowSnapshot2DOptions { Points = 10 })));
+    }
+
+    [Fact]
+    public void Titles_are_drawn_in_an_installed_font()
+    {
+        // Without a font file SkiaSharp draws no glyphs at all; the title strip then stays background-white.
+        using var titled = BarFigures.Render(["a"], [1.0], "A TITLE WITH MANY LETTERS", "y", width: 400, height: 300);
+        using var untitled = BarFigures.Render(["a"], [1.0], "", "y", width: 400, height: 300);
+        int titleInk = DarkPixelsOnTop(new PngImage(titled.EncodePng())), noTitleInk = DarkPixelsOnTop(new PngImage(untitled.EncodePng()));
+        Assert.True(titleInk > noTitleInk + 60,
+            $"the title adds only {titleInk - noTitleInk} dark pixels: is fonts-dejavu-core (or any font in /usr/share/fonts) installed?");
+    }
+
+    static int DarkPixelsOnTop(PngImage image)
+    {
+        int dark = 0;
+        for (int y = 0; y < 30; y++)
+            for (int x = 0; x < image.Width; x++)
+                if (image[x, y].R < 128) dark++;
+        return dark;
+    }
+
+    [Fact]
     public void Figures_refuse_sizes_too_small_to_draw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => BarFigures.Render(["a"], [1.0], "t", "y", width: 4, height: 4));

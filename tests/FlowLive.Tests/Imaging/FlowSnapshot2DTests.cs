@@ -71,6 +71,15 @@ public sealed class FlowSnapshot2DTests
     }
 
     [Fact]
+    public void A_512_by_512_grid_is_evaluated_in_bounded_batches_and_holds_the_mass()
+    {
+        using var flow = GaussianFlow(ScalarType.Float32);
+        var grid = DensityGrid.Evaluate(flow, GridWindow.Square(6, 512));
+        Assert.Equal(512 * 512, grid.LogDensity.Length);
+        Assert.Equal(1.0, grid.Mass(), 3);
+    }
+
+    [Fact]
     public void Batch_size_does_not_change_the_grid()
     {
         using var flow = FoldedFlow();
@@ -144,6 +153,9 @@ public sealed class FlowSnapshot2DTests
         using var data = arange(0, 40, dtype: float32).reshape(20, 2);
         var snapshot = FlowSnapshot2D.Capture(flow, new FlowSnapshot2DOptions { Points = 8, Seed = 5, Window = null, Temperatures = [0.0, 0.6] }, data);
         Assert.Equal(Enumerable.Range(0, 16).Select(i => (float)i), snapshot.Data!);
+        // Pushed to the base: z = (x - t) / exp(s).
+        for (int i = 0; i < 16; i++)
+            Assert.Equal((i - Mean[i % 2]) / Math.Exp(LogStd[i % 2]), snapshot.DataLatents![i], 4);
         Assert.Equal([0.0, 0.6], snapshot.TemperedSamples.Select(t => t.Temperature));
         // Temperature 0 decodes the base mode: every point is the mean.
         Assert.All(snapshot.TemperedSamples[0].Points.Chunk(2), p => { Assert.Equal(Mean[0], p[0], 5); Assert.Equal(Mean[1], p[1], 5); });
