@@ -33,17 +33,18 @@ public static class PanelFigures
         double max = ranges.Count > 0 ? ranges.Max(r => r.Max) : 0;
         double low = Math.Min(floor ?? (ranges.Count > 0 ? ranges.Min(r => r.Min) : 0), max);
 
+        columns = columns <= 0 ? grids.Count : columns;
         var plots = new List<Plot>();
         for (int i = 0; i < grids.Count; i++)
         {
-            var plot = FigureStyle.NewPlot(titles[i], "x1", i == 0 ? "x2" : "", FontScale);
+            var plot = FigureStyle.NewPlot(titles[i], "x1", i % columns == 0 ? "x2" : "", FontScale);
             bool last = i == grids.Count - 1;
             DensityHeatmap.Draw(plot, grids[i], points: null, pointsLabel: "", floor: low, colourBar: last, FontScale);
             var heatmap = plot.GetPlottables<ScottPlot.Plottables.Heatmap>().Single();
             heatmap.ManualRange = new ScottPlot.Range(low, max > low ? max : low + 1);
             plots.Add(plot);
         }
-        return Lay(plots, columns <= 0 ? grids.Count : columns, panelWidth, panelHeight);
+        return Lay(plots, columns, panelWidth, panelHeight);
     }
 
     /// <summary>
