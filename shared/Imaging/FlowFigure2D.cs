@@ -1,5 +1,4 @@
 using FlowLive.Flows;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FlowLive.Imaging;
@@ -7,10 +6,14 @@ namespace FlowLive.Imaging;
 /// <summary>
 /// The picture of a 2-D flow at work, for lectures and READMEs: the data, the flow's samples, its density, and one
 /// panel per layer showing the same base points carried towards the data. Points keep the colour of their angle in
-/// the base, so each one can be followed from panel to panel.
+/// the base, so each one can be followed from panel to panel. The numbers come from a <see cref="FlowSnapshot2D"/>;
+/// this class only draws.
 /// </summary>
 public static class FlowFigure2D
 {
+    /// <summary>The temperature of the demo's cooled samples panel.</summary>
+    public const double CoolTemperature = 0.6;
+
     public sealed record Options
     {
         public int PanelSize { get; init; } = 220;
@@ -20,34 +23,53 @@ public static class FlowFigure2D
         public long Seed { get; init; } = 0;
         /// <summary>Panels per row in the layer-by-layer strip.</summary>
         public int TraceColumns { get; init; } = 5;
+
+        /// <summary>The snapshot this figure draws: Points traced, the density on [-Extent, Extent]^2, samples at T = 0.6.</summary>
+        public FlowSnapshot2DOptions SnapshotOptions() => new()
+        {
+            Points = Points,
+            Seed = Seed,
+            Window = GridWindow.Square(Extent, DensityResolution),
+            Temperatures = [CoolTemperature],
+        };
     }
 
+    /// <summary>Takes the snapshot of <paramref name="flow"/> the figure needs and draws it.</summary>
     public static Canvas Render(Flow flow, Tensor data, string title, Options? options = null)
     {
         options ??= new Options();
         if (flow.DataShape != Shape.Vector(2)) throw new ArgumentException($"FlowFigure2D draws 2-D flows, this one has data shape {flow.DataShape}");
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
+        var snapshot = FlowSnapshot2D.Capture(flow, options.SnapshotOptions(), data);
+        return Draw(snapshot, title, options);
+    }
+
+    /// <summary>
+    /// Draws a snapshot: DATA, SAMPLES (coloured by base angle), DENSITY, SAMPLES T=0.6 on top (the panels whose numbers
+    /// the snapshot has), then BASE and each layer's state. The plot window is [-Extent, Extent]^2 of <paramref name="options"/>.
+    /// </summary>
+    public static Canvas Draw(FlowSnapshot2D snapshot, string title, Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        options ??= new Options();
         var panel = new PlotPanel(options.PanelSize, options.Extent);
         var dataColour = new Rgb(30, 30, 30);
+        Rgb ColourOf(int i) => snapshot.Colours[i];
 
-        var z = flow.Base.Sample(options.Points, seed: options.Seed);
-        var states = flow.Trace(z);
-        var zPoints = Floats(z);
-        Rgb ColourOf(int i) => Colormap.Hue(Math.Atan2(zPoints[2 * i + 1], zPoints[2 * i]));
-
-        var grid = panel.GridCentres(options.DensityResolution);
-        var logDensity = Floats(flow.LogProb(tensor(grid).reshape(-1, 2).to(z.dtype, z.device)));
-        var density = logDensity.Select(v => (float)Math.Exp(v)).ToArray();
-
-        var top = new List<Canvas>
+        var top = new List<Canvas>();
+        if (snapshot.Data is { } data) top.Add(panel.Scatter("DATA", data, dataColour));
+        top.Add(panel.Scatter("SAMPLES", snapshot.Samples, ColourOf));
+        if (snapshot.Density is { } density)
         {
-            panel.Scatter("DATA", Floats(data[TensorIndex.Slice(0, options.Points)]), dataColour),
-            panel.Scatter("SAMPLES", Floats(states[^1]), ColourOf),
-            panel.Heatmap("DENSITY", density, options.DensityResolution),
-            panel.Scatter("SAMPLES T=0.6", Floats(flow.Sample(options.Points, temperature: 0.6, seed: options.Seed + 1)), dataColour),
-        };
-        var trace = states.Select((state, k) => panel.Scatter(k == 0 ? "BASE" : $"LAYER {k} {Models.SpecJson.KindOf(flow.Layers[k - 1].Spec.GetType())}", Floats(state), ColourOf)).ToList();
+            if (density.Window.Columns != density.Window.Rows)
+                throw new ArgumentException($"the figure's density panel is square, the grid is {density.Window.Columns}x{density.Window.Rows}", nameof(snapshot));
+            top.Add(panel.Heatmap("DENSITY", density.LogDensity.Select(v => (float)Math.Exp(v)).ToArray(), density.Window.Columns));
+        }
+        foreach (var tempered in snapshot.TemperedSamples)
+            top.Add(panel.Scatter($"SAMPLES T={tempered.Temperature:0.##}", tempered.Points, dataColour));
+
+        var trace = snapshot.States
+            .Select((state, k) => panel.Scatter(k == 0 ? "BASE" : $"LAYER {k} {snapshot.StateNames[k]}", state, ColourOf))
+            .ToList();
         return Compose(title, top, trace, options);
     }
 
@@ -66,6 +88,4 @@ public static class FlowFigure2D
             canvas.Paste(trace[i], gap + i % options.TraceColumns * cellWidth, traceTop + 14 + i / options.TraceColumns * cellHeight);
         return canvas;
     }
-
-    static float[] Floats(Tensor t) => t.detach().to(float32).cpu().contiguous().data<float>().ToArray();
 }
