@@ -41,7 +41,14 @@ public static class VerifyCommand
                 double? value;
                 try
                 {
-                    using var run = TrainingRun.Prepare(preset.Request(), (name, dir) => ImageDatasets.Load(name, dir, output));
+                    var request = preset.Request();
+                    if (request.Vae is not null)
+                    {
+                        value = preset.Bar.Value(VaePresetRunner.Run(request, folder, output, new ReportsOnly(output), default));
+                        rows.Add((preset, value, preset.Bar.Verdict(value), clock.Elapsed.TotalSeconds));
+                        continue;
+                    }
+                    using var run = TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));
                     using var result = run.Run(new ReportsOnly(output));
                     string path = Path.Combine(folder, preset.Name + ModelFile.Extension);
                     ModelFile.Save(path, result.Spec, result.Flow);

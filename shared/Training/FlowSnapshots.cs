@@ -1,4 +1,5 @@
 using FlowLive.Flows;
+using FlowLive.Imaging;
 using static TorchSharp.torch;
 
 namespace FlowLive.Training;
@@ -17,7 +18,7 @@ public static class FlowSnapshots
         using var _ = no_grad();
         flow.Train(false);
         var samples = flow.Sample(SampleCount, seed: (long)(RunSeeds.Mix(seed, RunSeeds.Snapshots, 0) >> 1)).to(float32).cpu();
-        DensityGridValues? density = null;
+        DensityGrid? density = null;
         if (flow.DataShape.IsVector && flow.DataShape[0] == 2)
         {
             var points = (reference ?? samples).to(float64);
@@ -25,23 +26,8 @@ public static class FlowSnapshots
             var high = points.quantile(0.995, 0).cpu();
             double x0 = low[0].item<double>(), x1 = high[0].item<double>(), y0 = low[1].item<double>(), y1 = high[1].item<double>();
             double padX = 0.15 * (x1 - x0) + 1e-3, padY = 0.15 * (y1 - y0) + 1e-3;
-            density = Grid(flow, x0 - padX, x1 + padX, y0 - padY, y1 + padY, GridResolution);
+            density = DensityGrid.Evaluate(flow, new GridWindow(x0 - padX, x1 + padX, y0 - padY, y1 + padY, GridResolution, GridResolution));
         }
         return new TrainingSnapshot(step, samples.data<float>().ToArray(), samples.shape, density, elapsed);
-    }
-
-    /// <summary>log p on a resolution x resolution grid of cell centres, rows from <paramref name="y0"/> up.</summary>
-    public static DensityGridValues Grid(Flow flow, double x0, double x1, double y0, double y1, int resolution)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var weight = flow.Module.parameters().FirstOrDefault();
-        var xs = linspace(x0 + (x1 - x0) / (2 * resolution), x1 - (x1 - x0) / (2 * resolution), resolution, dtype: float64);
-        var ys = linspace(y0 + (y1 - y0) / (2 * resolution), y1 - (y1 - y0) / (2 * resolution), resolution, dtype: float64);
-        var mesh = meshgrid([ys, xs], indexing: "ij");
-        var points = stack([mesh[1].flatten(), mesh[0].flatten()], 1);
-        if (weight is not null) points = points.to(weight.dtype, weight.device);
-        var logDensity = flow.LogProb(points).to(float32).cpu();
-        return new DensityGridValues(x0, x1, y0, y1, resolution, logDensity.data<float>().ToArray());
     }
 }

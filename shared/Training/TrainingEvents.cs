@@ -46,13 +46,10 @@ public sealed record StoppedEarly(int Step, int BestStep, double BestValidationL
 
 /// <summary>
 /// What the model looks like now, taken when a caller asked (<see cref="TrainingLoop.RequestSnapshot"/>):
-/// samples in data space (for 2-D data, with a log-density grid over <see cref="Bounds"/>), row-major float32.
+/// samples in data space (for 2-D data, with a log-density grid over the held-out data's extent), row-major float32.
 /// </summary>
-public sealed record TrainingSnapshot(int Step, float[] Samples, long[] SampleShape, DensityGridValues? Density, TimeSpan Elapsed)
+public sealed record TrainingSnapshot(int Step, float[] Samples, long[] SampleShape, Imaging.DensityGrid? Density, TimeSpan Elapsed)
     : TrainingEvent(Step, Elapsed);
-
-/// <summary>log p on a Resolution x Resolution grid over [XMin, XMax] x [YMin, YMax], rows from YMin up.</summary>
-public sealed record DensityGridValues(double XMin, double XMax, double YMin, double YMax, int Resolution, float[] LogDensity);
 
 /// <summary>The run ended after <see cref="Step"/> steps.</summary>
 public sealed record TrainingFinished(int Step, bool Early, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);

@@ -24,6 +24,8 @@ public sealed record TrainingRequest
     /// <summary>An energy target (EnergyTargets) to fit by reverse KL instead of learning from data.</summary>
     public string? Target { get; init; }
     public TrainingOptions Training { get; init; } = new();
+    /// <summary>Train the exercise-2.6 VAE three times (Gaussian, mixture and flow priors) instead of a flow.</summary>
+    public VaeExperiment.Options? Vae { get; init; }
     /// <summary>auto, cpu or cuda.</summary>
     public string Device { get; init; } = "auto";
 }
