@@ -20,6 +20,7 @@ public static class FlowLiveCommand
             EvalCommand.Create(output),
             ScoreCommand.Create(output),
             VerifyCommand.Create(output),
+            ReportCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),

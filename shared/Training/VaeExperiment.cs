@@ -55,11 +55,11 @@ public static class VaeExperiment
         long seed = training.Seed;
         int held = Math.Clamp(options.ValidationImages, 1, train.Count - 1);
         var clock = Stopwatch.StartNew();
-        using var scope = NewDisposeScope();
-        var fit = BinarizedImages.Threshold(train.Subset(0, train.Count - held));
-        var validation = BinarizedImages.Threshold(train.Subset(train.Count - held, held));
-        var testImages = BinarizedImages.Threshold(test).DetachFromDisposeScope();
-        using var data = TrainingData.Finite(fit, validation, null, $"binarised digits ({fit.shape[0]:N0} training, {held:N0} validation, {testImages.shape[0]:N0} test)");
+        // No dispose scope around the models: their weights must outlive this call.
+        var testImages = BinarizedImages.Threshold(test);
+        using var data = TrainingData.Finite(BinarizedImages.Threshold(train.Subset(0, train.Count - held)),
+            BinarizedImages.Threshold(train.Subset(train.Count - held, held)), null,
+            $"binarised digits ({train.Count - held:N0} training, {held:N0} validation, {testImages.shape[0]:N0} test)");
         var results = new List<PriorResult>();
         try
         {
@@ -69,7 +69,7 @@ public static class VaeExperiment
                 using var generator = RunSeeds.Generator(seed, RunSeeds.Initialisation);
                 var spec = new VaeSpec
                 {
-                    DataDimension = (int)fit.shape[1],
+                    DataDimension = (int)testImages.shape[1],
                     LatentDimension = options.LatentDimension,
                     Hidden = options.Hidden,
                     Prior = prior switch
