@@ -21,6 +21,7 @@ public static class FlowLiveCommand
             ScoreCommand.Create(output),
             VerifyCommand.Create(output),
             ReportCommand.Create(output),
+            BundleCommand.Create(output),
             SampleCommand.Create(output),
             InfoCommand.Create(output),
             DataCommand.Create(output),
