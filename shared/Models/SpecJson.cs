@@ -43,8 +43,12 @@ public static class SpecJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // A JSON null where the type has no null is an error naming the field, not a null reference later on.
+            RespectNullableAnnotations = true,
+            // Hand-edited files may put "kind" anywhere in an object.
+            AllowOutOfOrderMetadataProperties = true,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
     }
