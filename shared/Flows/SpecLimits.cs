@@ -39,6 +39,12 @@ public static class SpecLimits
     /// <summary>Values in one call's batch (samples x values per sample): 2^26, 256 MB in float32.</summary>
     public const long MaxElementsPerCall = 1L << 26;
 
+    /// <summary>
+    /// Sampling temperature (the base distribution's spread); 0 is the mode. Far above any useful value, low enough
+    /// that temperature x a base sample stays finite in float32 (1e39 does not).
+    /// </summary>
+    public const double MaxTemperature = 100;
+
     /// <summary>Size of a model file read from disk (a default Glow on 28x28 images is about 10 MB).</summary>
     public const long MaxModelFileBytes = 1L << 30;
 
