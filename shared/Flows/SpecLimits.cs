@@ -30,8 +30,11 @@ public static class SpecLimits
     /// <summary>Iteration counts of iterative layers (power iterations, fixed-point iterations, series terms).</summary>
     public const int MaxIterations = 100_000;
 
-    /// <summary>Hutchinson probe vectors per sample (i-ResNet): each one repeats the whole batch.</summary>
-    public const int MaxProbes = 64;
+    /// <summary>
+    /// Hutchinson probe vectors per sample (i-ResNet): each one repeats the whole batch. Training uses 1; tests that
+    /// want a near-exact estimate use 4,096.
+    /// </summary>
+    public const int MaxProbes = 4096;
 
     /// <summary>Samples in one call: a sample request, a density evaluation or a training batch.</summary>
     public const int MaxBatch = 1 << 20;
