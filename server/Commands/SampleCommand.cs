@@ -108,7 +108,7 @@ public static class SampleCommand
 
     /// <summary>The PNG's title: which model, at which temperature.</summary>
     public static string Title(string modelName, double temperature) =>
-        $"{modelName}  T {temperature.ToString("G3", CultureInfo.InvariantCulture)}".ToUpperInvariant();
+        $"{modelName}  TEMPERATURE {temperature.ToString("G3", CultureInfo.InvariantCulture)}".ToUpperInvariant();
 
     /// <summary>A scatter (2-D) or an image grid of <paramref name="n"/> samples under <paramref name="title"/>.</summary>
     public static Canvas Render(float[] values, int n, Shape shape, string title)

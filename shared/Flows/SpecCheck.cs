@@ -35,7 +35,14 @@ public static class SpecCheck
     /// count at least (depth - 1) hidden x hidden + 2 hidden, LU matrices 2 n^2, learnable elementwise layers one value per
     /// element. Only call it on a spec <see cref="FirstProblem"/> accepts (the caps keep the arithmetic in range).
     /// </summary>
-    public static long MinimumWeights(FlowSpec spec) => MinimumWeights(spec.Base) + spec.Layers.Sum(MinimumWeights);
+    public static long MinimumWeights(FlowSpec spec) => MinimumWeightsByPart(spec).Sum(part => part.Weights);
+
+    /// <summary>
+    /// <see cref="MinimumWeights"/> part by part: the base ("flow.base") and each layer ("flow.layers[i]"), so a refusal
+    /// can name the field that asks for the most.
+    /// </summary>
+    public static IReadOnlyList<(string Field, long Weights)> MinimumWeightsByPart(FlowSpec spec, string root = "spec.flow") =>
+        [($"{root}.base", MinimumWeights(spec.Base)), .. spec.Layers.Select((layer, i) => ($"{root}.layers[{i}]", MinimumWeights(layer)))];
 
     static long MinimumWeights(BaseSpec spec) => spec switch
     {

@@ -153,7 +153,7 @@ public static class ModelFile
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException
                                        or FormatException or OverflowException)
         {
-            throw new ModelFileException(path, $"its spec is not valid: {e.Message}", e);
+            throw new ModelFileException(path, $"its spec is not valid: {SpecJson.Describe(e)}", e);
         }
         if (SpecCheck.FirstProblem(spec) is { } problem)
             throw new ModelFileException(path, $"its spec is not valid: {problem}");
@@ -172,10 +172,15 @@ public static class ModelFile
         try { stored = WeightsHeader.Read(weights); }
         catch (InvalidDataException e) { throw new ModelFileException(path, $"its weights block is malformed: {e.Message}", e); }
         long storedValues = stored.Sum(t => t.Values);
-        long needed = SpecCheck.MinimumWeights(spec.Flow);
+        var parts = SpecCheck.MinimumWeightsByPart(spec.Flow);
+        long needed = parts.Sum(p => p.Weights);
         if (needed > storedValues)
+        {
+            var largest = parts.MaxBy(p => p.Weights);
             throw new ModelFileException(path,
-                $"its spec (spec.flow) implies at least {needed:N0} weights, but the file stores {storedValues:N0} in {stored.Count} tensors");
+                $"its spec is not valid: it implies at least {needed:N0} weights ({largest.Weights:N0} of them for {largest.Field}), " +
+                $"but the file stores {storedValues:N0} in {stored.Count} tensors");
+        }
         return stored;
     }
 

@@ -127,7 +127,7 @@ public sealed class SampleCommandTests : IDisposable
     public void Png_titles_name_the_model_and_the_temperature()
     {
         string title = SampleCommand.Title("moons-realnvp", 0.7);
-        Assert.Equal("MOONS-REALNVP  T 0.7", title);
+        Assert.Equal("MOONS-REALNVP  TEMPERATURE 0.7", title);
 
         // The title is drawn: the same samples under another temperature's title differ in the title band only.
         float[] images = Enumerable.Range(0, 4 * 16).Select(i => (i % 16) / 16f).ToArray();
