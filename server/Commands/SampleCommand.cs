@@ -96,7 +96,14 @@ public static class SampleCommand
         var text = new StringBuilder();
         text.AppendLine(string.Join(",", Enumerable.Range(0, width).Select(i => $"x{i}")));
         for (int row = 0; row < n; row++)
-            text.AppendLine(string.Join(",", values.Skip(row * width).Take(width).Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        {
+            for (int column = 0; column < width; column++)
+            {
+                if (column > 0) text.Append(',');
+                text.Append(values[row * width + column].ToString("R", CultureInfo.InvariantCulture));
+            }
+            text.AppendLine();
+        }
         return text.ToString();
     }
 
