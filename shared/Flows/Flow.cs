@@ -103,8 +103,11 @@ public sealed class Flow : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var z = Base.Sample(count, temperature, seed);
-        return Decode(z).x.MoveToOuterDisposeScope();
+        var x = Base.Sample(count, temperature, seed);
+        // The log-det is not wanted here, so layers may skip it (i-ResNet's series is most of its cost).
+        foreach (var layer in module.Layers.Take(this.count))
+            x = layer.ForwardWithoutLogDet(x);
+        return x.alias().MoveToOuterDisposeScope();
     }
 
     /// <summary>Samples with their log-density under the flow, in one forward pass: log p(x) = log p_base(z) - log|det dx/dz|.</summary>
@@ -127,7 +130,7 @@ public sealed class Flow : IDisposable
         using var _ = no_grad();
         var states = new List<Tensor>(count + 1) { z.clone() };
         foreach (var layer in module.Layers.Take(count))
-            states.Add(layer.Forward(states[^1]).x);
+            states.Add(layer.ForwardWithoutLogDet(states[^1]));
         foreach (var state in states) state.MoveToOuterDisposeScope();
         return states;
     }

@@ -42,6 +42,17 @@ public abstract class FlowLayer : nn.Module
         return (x.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// Generative direction without the log-det, for callers that would discard it (sampling, traces): the same x as
+    /// <see cref="Forward"/>, but layers whose log-det is costly (i-ResNet's power series) skip computing it.
+    /// </summary>
+    public Tensor ForwardWithoutLogDet(Tensor z)
+    {
+        CheckInput(z, LatentShape, "Forward");
+        using var scope = NewDisposeScope();
+        return ForwardWithoutLogDetCore(z).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Normalizing direction: x (data side) to z (base side), with log|det dz/dx| of shape [batch].</summary>
     public (Tensor z, Tensor logDet) Inverse(Tensor x)
     {
@@ -54,6 +65,9 @@ public abstract class FlowLayer : nn.Module
 
     protected abstract (Tensor x, Tensor logDet) ForwardCore(Tensor z);
     protected abstract (Tensor z, Tensor logDet) InverseCore(Tensor x);
+
+    /// <summary>Override where the log-det costs more than the output; the default runs <see cref="ForwardCore"/>.</summary>
+    protected virtual Tensor ForwardWithoutLogDetCore(Tensor z) => ForwardCore(z).x;
 
     /// <summary>Zero log-det of the right batch size, dtype and device.</summary>
     protected static Tensor ZeroLogDet(Tensor like) => zeros(like.shape[0], dtype: like.dtype, device: like.device);

@@ -19,7 +19,8 @@ public static class Likelihood
     public static Tensor BitsPerDim(Tensor logProb, long dimensions)
     {
         CheckDimensions(dimensions);
-        return -(logProb - dimensions * Log256) / (dimensions * Math.Log(2));
+        using var scope = NewDisposeScope();
+        return (-(logProb - dimensions * Log256) / (dimensions * Math.Log(2))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc cref="BitsPerDim(Tensor, long)"/>

@@ -51,8 +51,14 @@ public sealed class Shape : IEquatable<Shape>
 
 sealed class ShapeJsonConverter : JsonConverter<Shape>
 {
-    public override Shape Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        new(JsonSerializer.Deserialize<long[]>(ref reader, options) ?? throw new JsonException("shape is null"));
+    // Bad dimensions are a JsonException, so the serializer adds the path of the field ("$.flow.base.shape").
+    public override Shape Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        long[] dims = JsonSerializer.Deserialize<long[]>(ref reader, options) ?? throw new JsonException("a shape cannot be null");
+        if (dims.Length == 0) throw new JsonException("a shape needs at least one dimension, got []");
+        if (dims.Any(d => d <= 0)) throw new JsonException($"shape dimensions must be positive, got {Shape.Format(dims)}");
+        return new(dims);
+    }
 
     public override void Write(Utf8JsonWriter writer, Shape value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value.ToArray(), options);

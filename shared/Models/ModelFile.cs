@@ -43,19 +43,29 @@ public static class ModelFile
         AtomicFile.Write(path, body.GetBuffer().AsSpan(0, (int)body.Length));
     }
 
-    /// <summary>Reads only the spec (cheap: no weights are built), after checking the whole file.</summary>
+    /// <summary>
+    /// Reads only the spec (cheap: no weights are built, no tensor is allocated), after checking the whole file: its
+    /// checksum, every spec field against <see cref="SpecLimits"/>, and the spec against the tensor shapes it stores.
+    /// </summary>
     public static ModelSpec ReadSpec(string path) => Parse(path).Spec;
+
+    /// <summary>The spec and the stored tensors' names and shapes, checked as <see cref="ReadSpec"/> does; builds nothing.</summary>
+    public static (ModelSpec Spec, IReadOnlyList<WeightsHeader.Entry> Tensors) ReadContents(string path)
+    {
+        var (spec, _, tensors) = Parse(path);
+        return (spec, tensors);
+    }
 
     /// <summary>Reads a model and builds its flow with the saved weights, on the CPU in the saved dtype.</summary>
     public static LoadedModel Load(string path)
     {
-        var (spec, weights) = Parse(path);
+        var (spec, weights, _) = Parse(path);
         Flow flow;
         try
         {
             flow = spec.Flow.Build();
         }
-        catch (Exception e) when (e is FlowShapeException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
             throw new ModelFileException(path, $"its flow spec cannot be built: {e.Message}", e);
         }
@@ -79,14 +89,9 @@ public static class ModelFile
         }
     }
 
-    static (ModelSpec Spec, byte[] Weights) Parse(string path)
+    static (ModelSpec Spec, byte[] Weights, IReadOnlyList<WeightsHeader.Entry> Tensors) Parse(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (DirectoryNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (IOException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
+        byte[] bytes = ReadBounded(path);
 
         int headerLength = Magic.Length + sizeof(uint);
         if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
@@ -107,14 +112,76 @@ public static class ModelFile
         if (!SHA256.HashData(bytes.AsSpan(0, offset)).AsSpan().SequenceEqual(bytes.AsSpan(offset, HashLength)))
             throw new ModelFileException(path, "checksum mismatch: the file is corrupt");
 
+        var spec = DeserializeSpec(path, specBytes);
+        return (spec, weights, CheckAgainstWeights(path, spec, weights));
+    }
+
+    /// <summary>The file's bytes, refusing directories, devices, pipes and files over <see cref="SpecLimits.MaxModelFileBytes"/> before reading.</summary>
+    static byte[] ReadBounded(string path)
+    {
         try
         {
-            return (SpecJson.Deserialize<ModelSpec>(Encoding.UTF8.GetString(specBytes)), weights);
+            if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file");
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new ModelFileException(path, "no such file");
+            if (info.Length > SpecLimits.MaxModelFileBytes)
+                throw new ModelFileException(path, $"{info.Length:N0} bytes is larger than any FlowLive model ({SpecLimits.MaxModelFileBytes:N0} at most)");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            // Read no more than the size the file system reports: a device or a pipe reports 0 (or anything) and then
+            // never ends, so one byte past that size means it is not a regular file.
+            var bytes = new byte[info.Length];
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() >= 0)
+                throw new ModelFileException(path, "is not a regular file (a device or a pipe?): model files are regular files");
+            return bytes;
         }
-        catch (JsonException e)
+        catch (EndOfStreamException) { throw new ModelFileException(path, "changed while it was being read"); }
+        catch (FileNotFoundException) { throw new ModelFileException(path, "no such file"); }
+        catch (DirectoryNotFoundException) { throw new ModelFileException(path, "no such file"); }
+        catch (IOException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
+        catch (UnauthorizedAccessException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
+    }
+
+    /// <summary>The spec, or a <see cref="ModelFileException"/> naming the field for any malformed one (nulls, wrong kinds, bad sizes).</summary>
+    static ModelSpec DeserializeSpec(string path, byte[] specBytes)
+    {
+        ModelSpec spec;
+        try
         {
-            throw new ModelFileException(path, $"its spec is not valid: {e.Message}", e);
+            spec = SpecJson.Deserialize<ModelSpec>(Encoding.UTF8.GetString(specBytes));
         }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException
+                                       or FormatException or OverflowException)
+        {
+            throw new ModelFileException(path, $"its spec is not valid: {SpecJson.Describe(e)}", e);
+        }
+        if (SpecCheck.FirstProblem(spec) is { } problem)
+            throw new ModelFileException(path, $"its spec is not valid: {problem}");
+        if (spec.Dtype is not ("float32" or "float64"))
+            throw new ModelFileException(path, $"its spec is not valid: spec.dtype: '{spec.Dtype}' is unknown (float32 or float64)");
+        return spec;
+    }
+
+    /// <summary>
+    /// Refuses a spec that implies more weights than the file stores (read from the weights block's header, no tensor
+    /// built), so a small file cannot ask for a huge flow.
+    /// </summary>
+    static IReadOnlyList<WeightsHeader.Entry> CheckAgainstWeights(string path, ModelSpec spec, byte[] weights)
+    {
+        IReadOnlyList<WeightsHeader.Entry> stored;
+        try { stored = WeightsHeader.Read(weights); }
+        catch (InvalidDataException e) { throw new ModelFileException(path, $"its weights block is malformed: {e.Message}", e); }
+        long storedValues = stored.Sum(t => t.Values);
+        var parts = SpecCheck.MinimumWeightsByPart(spec.Flow);
+        long needed = parts.Sum(p => p.Weights);
+        if (needed > storedValues)
+        {
+            var largest = parts.MaxBy(p => p.Weights);
+            throw new ModelFileException(path,
+                $"its spec is not valid: it implies at least {needed:N0} weights ({largest.Weights:N0} of them for {largest.Field}), " +
+                $"but the file stores {storedValues:N0} in {stored.Count} tensors");
+        }
+        return stored;
     }
 
     static byte[] ReadBlock(string path, byte[] bytes, ref int offset, string what)

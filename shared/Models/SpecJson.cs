@@ -26,6 +26,46 @@ public static class SpecJson
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the JSON is null");
 
+    /// <summary>
+    /// A JSON error as "field: problem", the field written as in <see cref="SpecCheck"/> ("spec.flow.layers[0].net"),
+    /// the serializer's wording for nulls, wrong kinds and wrong value types replaced by plain words.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        string message = e.Message;
+        string? path = (e as JsonException)?.Path;
+        // The serializer's NotSupportedExceptions (a missing "kind") carry the path in their message only.
+        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            path ??= message[(cut + 7)..].Split(' ', '|')[0].TrimEnd('.');
+            message = message[..cut];
+        }
+        string field = path is { Length: > 0 } ? "spec" + path.TrimStart('$') : "spec";
+        bool isBase = field.EndsWith(".base", StringComparison.Ordinal);
+        var kinds = isBase ? BaseKinds : LayerKinds;
+        string problem = message switch
+        {
+            _ when message.Contains("doesn't allow setting null values", StringComparison.Ordinal) => "is null, but a value is needed",
+            _ when message.Contains("unrecognized type discriminator", StringComparison.Ordinal) =>
+                $"its kind {Quoted(message)} is unknown (known {(isBase ? "bases" : "layers")}: {string.Join(", ", kinds.Keys)})",
+            _ when message.Contains("must specify a type discriminator", StringComparison.Ordinal) =>
+                $"has no \"kind\" (one of: {string.Join(", ", kinds.Keys)})",
+            _ when message.Contains("could not be converted to", StringComparison.Ordinal) =>
+                $"has a value of the wrong type ({message.TrimEnd('.')})",
+            _ when message.Contains("missing required properties", StringComparison.Ordinal) => message.TrimEnd('.'),
+            _ => message,
+        };
+        return $"{field}: {problem}";
+    }
+
+    static string Quoted(string message)
+    {
+        int start = message.IndexOf('\'');
+        int end = start < 0 ? -1 : message.IndexOf('\'', start + 1);
+        return end > start ? message[start..(end + 1)] : "";
+    }
+
     /// <summary>The kind name of a spec type, e.g. "affine_coupling".</summary>
     public static string KindOf(Type specType) =>
         specType.GetCustomAttribute<SpecKindAttribute>()?.Name
@@ -43,8 +83,12 @@ public static class SpecJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             RespectRequiredConstructorParameters = true,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            // A JSON null where the type has no null is an error naming the field, not a null reference later on.
+            RespectNullableAnnotations = true,
+            // Hand-edited files may put "kind" anywhere in an object.
+            AllowOutOfOrderMetadataProperties = true,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
     }

@@ -5,7 +5,8 @@ namespace FlowLive.Training;
 /// <summary>
 /// Unnormalised 2-D target densities p(z) proportional to exp(-U(z)) for fitting flows by reverse KL: the four
 /// potentials of Rezende and Mohamed 2015 (table 1, figure 3), and a Gaussian whose normaliser is known, so a fit can
-/// be checked exactly. <see cref="LogDensity"/> returns -U(z) for z of shape [batch, 2].
+/// be checked exactly. <see cref="LogDensity"/> returns -U(z) for z of shape [batch, 2] (its temporaries are freed
+/// with its own dispose scope).
 /// </summary>
 public static class EnergyTargets
 {
@@ -20,10 +21,11 @@ public static class EnergyTargets
     public static Tensor LogDensity(string name, Tensor z)
     {
         if (z.ndim != 2 || z.shape[1] != 2) throw new ArgumentException($"energy targets are 2-D: expected [batch, 2], got [{string.Join(", ", z.shape)}]");
+        using var scope = NewDisposeScope();
         var z1 = z[.., 0];
         var z2 = z[.., 1];
         var w1 = (2 * Math.PI * z1 / 4).sin();
-        return name switch
+        var logDensity = name switch
         {
             "u1" => -(0.5 * ((z.pow(2).sum(1).sqrt() - 2) / 0.4).pow(2))
                     + stack([-0.5 * ((z1 - 2) / 0.6).pow(2), -0.5 * ((z1 + 2) / 0.6).pow(2)], 1).logsumexp(1),
@@ -33,6 +35,7 @@ public static class EnergyTargets
             "gaussian" => -0.5 * (((z1 - 1) / GaussianStd).pow(2) + ((z2 + 1) / GaussianStd).pow(2)),
             _ => throw new ArgumentException($"unknown target '{name}' (expected one of: {string.Join(", ", Names)})"),
         };
+        return logDensity.MoveToOuterDisposeScope();
     }
 
     static Tensor W2(Tensor z1) => 3 * (-0.5 * ((z1 - 1) / 0.6).pow(2)).exp();

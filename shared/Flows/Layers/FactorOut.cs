@@ -96,6 +96,14 @@ public sealed class FactorOut : FlowLayer<FactorOutSpec>
         return (cat([z.narrow(1, 0, factored), h], 1), logDet);
     }
 
+    /// <summary>The inner layers without their log-dets, so that skipping one (i-ResNet's) carries through a factor-out.</summary>
+    protected override Tensor ForwardWithoutLogDetCore(Tensor z)
+    {
+        var h = z.narrow(1, factored, half[0]).reshape(innerLatent.WithBatch(z.shape[0]));
+        foreach (var layer in inner) h = layer.ForwardWithoutLogDet(h);
+        return cat([z.narrow(1, 0, factored), h], 1);
+    }
+
     protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
     {
         long batch = x.shape[0];

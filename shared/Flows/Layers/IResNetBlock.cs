@@ -107,6 +107,9 @@ public sealed class IResNetBlock : FlowLayer<IResNetBlockSpec>
         return (z + G(z, weights), LogDetEstimate(z, weights));
     }
 
+    /// <summary>x = z + g(z) alone: no power series, no probe vectors (sampling and traces discard the log-det).</summary>
+    protected override Tensor ForwardWithoutLogDetCore(Tensor z) => z + G(z, Weights(training));
+
     protected override (Tensor z, Tensor logDet) InverseCore(Tensor x)
     {
         var weights = Weights(training);

@@ -13,7 +13,8 @@ namespace FlowLive.Flows.Layers;
 /// tails with a continuous derivative. All-zero parameters therefore give uniform bins with unit slopes everywhere:
 /// the identity map, which is why a zero-initialised conditioner starts a spline coupling as the identity.
 ///
-/// Public (not internal) so that the tests and other spline layers (autoregressive, conditional) can use it directly.
+/// Public (not internal) so that the tests and other spline layers (autoregressive, conditional) can use it directly;
+/// each call owns a dispose scope, so only its two results outlive it.
 /// </summary>
 public static class RationalQuadraticSpline
 {
@@ -34,6 +35,7 @@ public static class RationalQuadraticSpline
         double minBinWidth = DefaultMinBinWidth, double minBinHeight = DefaultMinBinHeight,
         double minDerivative = DefaultMinDerivative)
     {
+        using var scope = NewDisposeScope();
         var knots = Knots.From(inputs, widths, heights, derivatives, bound, minBinWidth, minBinHeight, minDerivative);
         var inside = inputs.ge(-bound).logical_and(inputs.le(bound));
         // The tails are handled by where(); clamping keeps the unused spline branch finite so its gradient is too.
@@ -47,7 +49,7 @@ public static class RationalQuadraticSpline
         var denominator = slope + (d1 + d0 - 2 * slope) * xiOneMinusXi;
         var y = y0 + h * (slope * xi.square() + d0 * xiOneMinusXi) / denominator;
         var logDet = LogDerivative(xi, xiOneMinusXi, slope, d0, d1, denominator);
-        return (where(inside, y, inputs), where(inside, logDet, zeros_like(logDet)));
+        return (where(inside, y, inputs).MoveToOuterDisposeScope(), where(inside, logDet, zeros_like(logDet)).MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -59,6 +61,7 @@ public static class RationalQuadraticSpline
         double minBinWidth = DefaultMinBinWidth, double minBinHeight = DefaultMinBinHeight,
         double minDerivative = DefaultMinDerivative)
     {
+        using var scope = NewDisposeScope();
         var knots = Knots.From(inputs, widths, heights, derivatives, bound, minBinWidth, minBinHeight, minDerivative);
         var inside = inputs.ge(-bound).logical_and(inputs.le(bound));
         var y = inputs.clamp(-bound, bound);
@@ -79,7 +82,7 @@ public static class RationalQuadraticSpline
         var xiOneMinusXi = xi * (1 - xi);
         var denominator = slope + curvature * xiOneMinusXi;
         var logDet = -LogDerivative(xi, xiOneMinusXi, slope, d0, d1, denominator);
-        return (where(inside, x, inputs), where(inside, logDet, zeros_like(logDet)));
+        return (where(inside, x, inputs).MoveToOuterDisposeScope(), where(inside, logDet, zeros_like(logDet)).MoveToOuterDisposeScope());
     }
 
     // Eq. 5: dy/dx = s^2 [d1 xi^2 + 2 s xi (1 - xi) + d0 (1 - xi)^2] / denominator^2.

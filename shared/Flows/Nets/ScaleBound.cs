@@ -11,11 +11,17 @@ public enum ScaleBound { Tanh, SoftClamp, None }
 
 public static class ScaleBounds
 {
-    public static Tensor Apply(this ScaleBound bound, Tensor raw, double clamp) => bound switch
+    /// <summary>The bounded log-scales; a new tensor, except for <see cref="ScaleBound.None"/>, which returns <paramref name="raw"/> itself.</summary>
+    public static Tensor Apply(this ScaleBound bound, Tensor raw, double clamp)
     {
-        ScaleBound.Tanh => (raw / clamp).tanh() * clamp,
-        ScaleBound.SoftClamp => (raw / clamp).atan() * (0.636 * clamp),
-        ScaleBound.None => raw,
-        _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, null),
-    };
+        if (bound == ScaleBound.None) return raw;
+        using var scope = NewDisposeScope();
+        var bounded = bound switch
+        {
+            ScaleBound.Tanh => (raw / clamp).tanh() * clamp,
+            ScaleBound.SoftClamp => (raw / clamp).atan() * (0.636 * clamp),
+            _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, null),
+        };
+        return bounded.MoveToOuterDisposeScope();
+    }
 }

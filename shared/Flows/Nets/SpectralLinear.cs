@@ -42,8 +42,10 @@ public sealed class SpectralLinear : nn.Module
     /// from the stored u. <paramref name="keepEstimate"/> writes the refined u back (training); otherwise the stored u
     /// is left as it is, so the result depends only on the weights and the saved state (evaluation).
     /// </summary>
+    /// The weight is a new tensor (the call's temporaries are freed with its dispose scope); the bias is the parameter itself.
     public (Tensor weight, Tensor bias) Normalised(double coefficient, int powerIterations, bool keepEstimate)
     {
+        using var scope = NewDisposeScope();
         Tensor left = u, right;
         using (no_grad())
         {
@@ -60,7 +62,7 @@ public sealed class SpectralLinear : nn.Module
             right = RightVector(left);
         }
         var sigma = left.dot(weight.mv(right));
-        return (weight / (sigma / coefficient).clamp_min(1.0), bias);
+        return ((weight / (sigma / coefficient).clamp_min(1.0)).MoveToOuterDisposeScope(), bias);
     }
 
     /// <summary>The exact spectral norm of the weight as <see cref="Normalised"/> gives it without keeping the estimate.</summary>

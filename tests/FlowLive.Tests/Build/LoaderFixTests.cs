@@ -26,20 +26,20 @@ public sealed class LoaderFixTests
         Assert.Equal(new[] { 0.5, -1.0, 1.5 }, w.data<double>().ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Build_output_copy_has_the_version_need_marked_weak()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the loader fix patches Linux ELF files only");
         var needs = ElfVersionNeeds.Read(File.ReadAllBytes(OutputNative()));
         var need = Assert.Single(needs, n => n.Name == Glibcxx332);
         Assert.True(need.IsWeak);
         Assert.All(needs.Where(n => n.Name != Glibcxx332), n => Assert.False(n.IsWeak));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Patch_is_idempotent_and_changes_only_the_flags()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the loader fix patches Linux ELF files only");
         byte[] image = File.ReadAllBytes(OutputNative());
         var need = ElfVersionNeeds.Read(image).Single(n => n.Name == Glibcxx332);
         // Undo the build's patch on a copy, to see the patch do its work from scratch.
@@ -55,22 +55,22 @@ public sealed class LoaderFixTests
         Assert.Equal(new[] { need.FlagsOffset }, changed);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Patch_leaves_a_library_without_that_need_alone()
     {
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the loader fix patches Linux ELF files only");
         byte[] image = File.ReadAllBytes(OutputNative());
         byte[] before = (byte[])image.Clone();
         Assert.Equal(WeakenOutcome.NotNeeded, ElfVersionNeeds.MakeWeak(image, "GLIBCXX_9.9.9"));
         Assert.Equal(before, image);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Non_elf_and_truncated_files_are_refused_with_the_name()
     {
         var notElf = Assert.Throws<InvalidDataException>(() => ElfVersionNeeds.Read(new byte[100], "x.so"));
         Assert.Contains("x.so", notElf.Message);
-        if (!OperatingSystem.IsLinux()) return;
+        Skip.IfNot(OperatingSystem.IsLinux(), "the loader fix patches Linux ELF files only");
         byte[] truncated = File.ReadAllBytes(OutputNative())[..4096];
         var error = Assert.Throws<InvalidDataException>(() => ElfVersionNeeds.Read(truncated, "cut.so"));
         Assert.Contains("truncated", error.Message);

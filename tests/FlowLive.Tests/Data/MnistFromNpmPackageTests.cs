@@ -56,6 +56,19 @@ public sealed class MnistFromNpmPackageTests(RealMnistPackage package) : IClassF
     }
 
     [FactRequiringNpm]
+    public void Real_digits_are_recognised_as_mnist_and_refused_as_fashion_mnist()
+    {
+        foreach (var split in new[] { DataSplit.Train, DataSplit.Test })
+        {
+            var set = Mnist.Load(package.Data.Path, split);
+            Assert.Equal(DataPreparation.MnistName, DatasetIdentity.Guess(set));
+            Assert.InRange(DatasetIdentity.MeanPixel(set), DatasetIdentity.MnistMean - 0.03, DatasetIdentity.MnistMean + 0.03);
+        }
+        var e = Assert.Throws<DataFileException>(() => FlowLive.Server.Cli.ImageDatasets.Load("fashion-mnist", package.Data.Path, TextWriter.Null));
+        Assert.Contains("look like MNIST digits", e.Message);
+    }
+
+    [FactRequiringNpm]
     public void A_second_prepare_finds_the_conversion_done()
     {
         _ = package.Data;

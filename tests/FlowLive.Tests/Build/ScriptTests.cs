@@ -1,0 +1,110 @@
+using System.Diagnostics;
+
+namespace FlowLive.Tests.Build;
+
+/// <summary>
+/// The `flowlive` script's test entry: its own help, refusals of unknown options, running without root when Debian
+/// packages are missing, and a Tests line that counts skipped tests as skipped. Runs the real script (sourcing it
+/// defines its functions without running anything), never a nested test run.
+/// </summary>
+public sealed class ScriptTests : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("flowlive-script-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    static string Script()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "flowlive");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "FlowLive.sln"))) return candidate;
+        }
+        throw new SkipException("the flowlive script is not above the test binaries (not run from a checkout)");
+    }
+
+    static (int Code, string Output, string Error) Bash(string command, string? path = null)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (path is not null) start.Environment["PATH"] = path;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), $"'{command}' did not finish in a minute");
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    static void RequireBash()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) throw new SkipException("needs bash");
+    }
+
+    [SkippableFact]
+    public void Test_help_is_the_scripts_own_and_prints_no_tests_line()
+    {
+        RequireBash();
+        foreach (string flag in new[] { "--help", "-h" })
+        {
+            var (code, output, error) = Bash($"'{Script()}' test {flag}");
+            Assert.True(code == 0, error);
+            Assert.StartsWith("usage: ./flowlive test", output);
+            Assert.Contains("--filter", output);
+            Assert.DoesNotMatch("(?m)^Tests:", output + error); // the help quotes the line indented; a run prints it at the start
+            Assert.DoesNotContain("dotnet test [", output); // not dotnet's own help
+        }
+    }
+
+    [SkippableFact]
+    public void Unknown_test_options_exit_2_with_a_message()
+    {
+        RequireBash();
+        var (code, output, error) = Bash($"'{Script()}' test --bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option '--bogus'", error);
+        Assert.DoesNotMatch("(?m)^Tests:", output);
+    }
+
+    [SkippableFact]
+    public void Without_root_missing_packages_do_not_stop_the_tests_but_stop_data()
+    {
+        if (!OperatingSystem.IsLinux()) throw new SkipException("needs bash and Linux file modes");
+        // A user who is not root, on a machine where dpkg knows no package and npm is absent.
+        File.WriteAllText(Path.Combine(directory, "id"), "#!/bin/sh\necho 1000\n");
+        File.WriteAllText(Path.Combine(directory, "dpkg"), "#!/bin/sh\nexit 1\n");
+        foreach (string tool in new[] { "id", "dpkg" })
+            File.SetUnixFileMode(Path.Combine(directory, tool), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string path = $"{directory}:/usr/bin:/bin";
+        string script = Script();
+
+        var optional = Bash($"source '{script}'; needed_packages() {{ echo dataset-fashion-mnist; }}; ensure_packages optional; echo \"went on: $?\"", path);
+        Assert.Contains("went on: 0", optional.Output);
+        Assert.Contains("sudo apt-get install -y dataset-fashion-mnist", optional.Error);
+        Assert.Contains("report skipped", optional.Error);
+
+        var required = Bash($"source '{script}'; needed_packages() {{ echo dataset-fashion-mnist; }}; ensure_packages; echo \"went on: $?\"", path);
+        Assert.Equal(1, required.Code);
+        Assert.DoesNotContain("went on", required.Output);
+    }
+
+    [SkippableTheory]
+    [InlineData(10, 7, 1, 2, 0, "Tests: 7 passed, 1 failed, 2 skipped")]
+    [InlineData(10, 7, 0, 1, 1, "Tests: 7 passed, 2 failed, 1 skipped")]   // the tenth neither passed nor was skipped: an error
+    [InlineData(3, 3, 0, 0, 1, "Tests: 3 passed, 1 failed, 0 skipped")]    // a failing run never says 0 failed
+    public void The_tests_line_counts_not_executed_results_as_skipped(int total, int passed, int failed, int skipped, int status, string expected)
+    {
+        RequireBash();
+        // As xunit's adapter writes it: the Counters say executed = passed + failed and notExecuted = 0; the skipped
+        // tests show only as results whose outcome is NotExecuted.
+        string Result(int i, string outcome) => $"<UnitTestResult executionId=\"{i}\" testName=\"T{i}\" outcome=\"{outcome}\" testListId=\"x\">";
+        var results = Enumerable.Range(0, passed).Select(i => Result(i, "Passed"))
+            .Concat(Enumerable.Range(0, failed).Select(i => Result(100 + i, "Failed")))
+            .Concat(Enumerable.Range(0, skipped).Select(i => Result(200 + i, "NotExecuted")));
+        string trx = Path.Combine(directory, "tests.trx");
+        File.WriteAllText(trx, $"<TestRun><Results>\n{string.Join("\n", results)}\n</Results><ResultSummary outcome=\"Completed\">" +
+                               $"<Counters total=\"{total}\" executed=\"{passed + failed}\" passed=\"{passed}\" failed=\"{failed}\" error=\"0\" " +
+                               "timeout=\"0\" aborted=\"0\" inconclusive=\"0\" passedButRunAborted=\"0\" notRunnable=\"0\" notExecuted=\"0\" " +
+                               "disconnected=\"0\" warning=\"0\" completed=\"0\" inProgress=\"0\" pending=\"0\" /></ResultSummary></TestRun>");
+        var (_, output, error) = Bash($"source '{Script()}'; tests_line '{trx}' {status}");
+        Assert.True(output.Trim() == expected, $"{output}{error}");
+    }
+}
