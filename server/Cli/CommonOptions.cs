@@ -18,20 +18,6 @@ public static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
-    /// <summary>--threads, the same meaning for every command: 0 = automatic.</summary>
-    public static Option<int> Threads() => new("--threads")
-    {
-        Description = "CPU threads for libtorch; 0 = automatic (1 for 2-D data, whose tiny tensors run slower on more; all cores for images)",
-        DefaultValueFactory = _ => 0,
-    };
-
-    /// <summary>Sets libtorch's thread count once for this process (a command is one process), before any work.</summary>
-    public static void ApplyThreads(int threads, bool images)
-    {
-        if (threads < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
-        TorchSharp.torch.set_num_threads(threads > 0 ? threads : images ? Environment.ProcessorCount : 1);
-    }
-
     public static Option<int> Positive(string name, string description, int defaultValue)
     {
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };

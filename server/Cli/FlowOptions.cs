@@ -48,7 +48,7 @@ public sealed class FlowOptions
     };
     public Option<long> Seed { get; } = CommonOptions.Seed();
     public Option<string> Device { get; } = CommonOptions.Device();
-    public Option<int> Threads { get; } = CommonOptions.Threads();
+    public Option<int> Threads { get; } = ThreadCount.Option();
     public Option<int> ImageSize { get; } = new Option<int>("--image-size")
     {
         Description = "image datasets: 28 (full size) or 14 (2x2 means, trains about four times faster)",
@@ -143,7 +143,7 @@ public sealed class FlowOptions
         if (Set(Hidden))
         {
             int hidden = parsed.GetValue(Hidden);
-            if (hidden > TrainingLimits.MaxHidden) throw new UsageException("--hidden", $"at most {TrainingLimits.MaxHidden:N0} units");
+            if (hidden > FlowLive.Flows.SpecLimits.MaxHidden) throw new UsageException("--hidden", $"at most {FlowLive.Flows.SpecLimits.MaxHidden:N0} units");
             architecture = architecture with { Net = architecture.Net with { Hidden = hidden } };
         }
         if (Set(Base)) architecture = architecture with { Base = parsed.GetValue(Base) switch { "bimodal" => BaseChoice.Bimodal, "learnable" => BaseChoice.Learnable, _ => BaseChoice.Normal } };
@@ -172,7 +172,7 @@ public sealed class FlowOptions
         if (Set(BatchSize))
         {
             int batch = parsed.GetValue(BatchSize);
-            if (batch > TrainingLimits.MaxBatch) throw new UsageException("--batch-size", $"at most {TrainingLimits.MaxBatch:N0}");
+            if (batch > FlowLive.Flows.SpecLimits.MaxBatch) throw new UsageException("--batch-size", $"at most {FlowLive.Flows.SpecLimits.MaxBatch:N0}");
             training = training with { BatchSize = batch };
         }
         if (Set(LearningRate)) training = training with { LearningRate = parsed.GetValue(LearningRate) };
@@ -211,7 +211,7 @@ public sealed class FlowOptions
     /// <summary>Prepares the run, turning a request the library refuses into a usage error naming the flag.</summary>
     public TrainingRun Prepare(ParseResult parsed, TrainingRequest request, TextWriter output)
     {
-        CommonOptions.ApplyThreads(parsed.GetValue(Threads), request.Target is null && ImageDatasetNames.IsImage(request.Dataset));
+        ThreadCount.Apply(parsed.GetValue(Threads), request.Target is null && ImageDatasetNames.IsImage(request.Dataset));
         try
         {
             return TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));

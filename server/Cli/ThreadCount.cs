@@ -23,6 +23,13 @@ public static class ThreadCount
     /// <summary>The threads to use for a request of <paramref name="requested"/> (0 = automatic) on images or 2-D data.</summary>
     public static int Resolve(int requested, bool images) => requested > 0 ? requested : images ? Environment.ProcessorCount : 1;
 
+    /// <summary>Sets libtorch's thread count once for this process (a command is one process), before any work.</summary>
+    public static void Apply(int requested, bool images)
+    {
+        if (requested < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
+        TorchSharp.torch.set_num_threads(Resolve(requested, images));
+    }
+
     /// <summary>"1 thread", "2 threads".</summary>
     public static string Describe(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";
 }

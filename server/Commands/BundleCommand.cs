@@ -17,7 +17,7 @@ public static class BundleCommand
         command.SetAction(parsed =>
         {
             string folder = parsed.GetValue(outDir)?.FullName ?? BundledModels.Directory;
-            OutputPaths.CheckWritable(Path.Combine(folder, "check.flow"), "--out");
+            OutputPath.Check(Path.Combine(folder, "check.flow"), "--out");
             var requests = Bundle.Requests.Select(r => (Request: r, Name: NameOf(r))).ToList();
             if (parsed.GetValue(only) is { Length: > 0 } names)
             {

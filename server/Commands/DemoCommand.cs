@@ -31,7 +31,7 @@ public static class DemoCommand
             using var run = options.Prepare(parsed, request, output);
             string modelPath = Path.Combine(folder, run.Name + ModelFile.Extension);
             string picturePath = Path.Combine(folder, run.Name + ".png");
-            OutputPaths.CheckWritable(modelPath, "--out");
+            OutputPath.Check(modelPath, "--out");
             output.WriteLine($"training {run.Description}");
             using var result = TrainingConsole.Show(output, observer => run.Run(observer));
             output.WriteLine(result.Metrics.Summary());

@@ -18,7 +18,7 @@ public static class EvalCommand
     {
         var model = new Argument<FileInfo>("model") { Description = "model file (.flow)" };
         var testSize = new Option<int?>("--test-size") { Description = "held-out points (2-D) or test images to use (default: as in training)" };
-        var threads = CommonOptions.Threads();
+        var threads = ThreadCount.Option();
         var command = new Command("eval", "held-out NLL (nats, bits/dim for images) of a model and, where the data's density is known, the gap to the best possible")
         {
             model, testSize, threads,
@@ -35,7 +35,7 @@ public static class EvalCommand
                 request = request with { Data = request.Data with { TestSize = n } };
             }
             bool images = ImageDatasetNames.IsImage(request.Dataset);
-            CommonOptions.ApplyThreads(parsed.GetValue(threads), images);
+            ThreadCount.Apply(parsed.GetValue(threads), images);
             var (data, description, entropy) = ModelRequests.HeldOut(request, output);
             using (data)
             {

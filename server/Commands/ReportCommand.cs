@@ -28,7 +28,7 @@ public static class ReportCommand
         {
             var file = parsed.GetValue(model)!;
             string folder = parsed.GetValue(outDir)?.FullName ?? file.DirectoryName ?? ".";
-            OutputPaths.CheckWritable(Path.Combine(folder, "check.png"), "--out");
+            OutputPath.Check(Path.Combine(folder, "check.png"), "--out");
             using var loaded = ModelFile.Load(file.FullName);
             var request = ModelRequests.Of(loaded);
             string stem = Path.Combine(folder, loaded.Spec.Name);

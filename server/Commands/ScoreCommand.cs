@@ -31,7 +31,7 @@ public static class ScoreCommand
             if (target is not null)
             {
                 if (target.Extension.ToLowerInvariant() != ".csv") throw new UsageException("--out", $"'{target.Name}' must end in .csv");
-                OutputPaths.CheckWritable(target.FullName, "--out");
+                OutputPath.Check(target.FullName, "--out");
             }
             using var loaded = ModelFile.Load(parsed.GetValue(model)!.FullName);
             var shape = loaded.Flow.DataShape;

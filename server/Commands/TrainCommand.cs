@@ -40,18 +40,18 @@ public static class TrainCommand
                 var folder = parsed.GetValue(outPath) is { } given
                     ? (given.Extension == "" ? given.FullName : throw new UsageException("--out", "a VAE preset writes several files: give a folder"))
                     : Path.GetFullPath(Path.Combine("out", "models"));
-                OutputPaths.CheckWritable(Path.Combine(folder, "check.vae"), "--out");
+                OutputPath.Check(Path.Combine(folder, "check.vae"), "--out");
                 if (resumeFrom is not null) throw new UsageException("--resume", "VAE presets train three models and do not checkpoint; run them again");
-                CommonOptions.ApplyThreads(parsed.GetValue(options.Threads), images: true);
+                ThreadCount.Apply(parsed.GetValue(options.Threads), images: true);
                 using var vaeInterrupt = new CtrlC();
                 try { TrainingConsole.Show(output, observer => VaePresetRunner.Run(request, folder, output, observer, vaeInterrupt.Token)); }
                 catch (TrainingCancelledException e) { output.WriteLine($"interrupted after step {e.Step}"); return Interrupted; }
                 return 0;
             }
             using var run = options.Prepare(parsed, request, output);
-            string modelPath = OutputPaths.Model(parsed.GetValue(outPath), run.Name, "--out");
+            string modelPath = OutputPath.Check(parsed.GetValue(outPath)?.FullName ?? Path.Combine("out", "models", run.Name + ModelFile.Extension), "--out", ModelFile.Extension);
             string checkpointPath = parsed.GetValue(checkpoint)?.FullName ?? Path.ChangeExtension(modelPath, Checkpoint.Extension);
-            OutputPaths.CheckWritable(checkpointPath, "--checkpoint");
+            OutputPath.Check(checkpointPath, "--checkpoint");
             output.WriteLine($"training {run.Description}");
 
             using var interrupt = new CtrlC();

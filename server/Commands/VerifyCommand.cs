@@ -20,7 +20,7 @@ public static class VerifyCommand
         var quick = new Option<bool>("--quick") { Description = "only the quick subset (what CI runs, a few minutes)" };
         var only = new Option<string[]>("--preset") { Description = "verify only these presets", AllowMultipleArgumentsPerToken = true };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "folder for the trained models", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "verify")) };
-        var threads = CommonOptions.Threads();
+        var threads = ThreadCount.Option();
         var command = new Command("verify", "train the presets fully and print each figure beside its bar, PASS or FAIL") { all, quick, only, outDir, threads };
         command.SetAction(parsed =>
         {
@@ -29,9 +29,9 @@ public static class VerifyCommand
                 ? names.Select(n => PresetCatalog.Find(n) ?? throw new UsageException("--preset", $"unknown preset '{n}' (see `flowlive presets`)")).ToList()
                 : PresetCatalog.All.Where(p => parsed.GetValue(quick) ? p.Quick : parsed.GetValue(all) || p.Kind == PresetKind.TwoD).ToList();
             string folder = parsed.GetValue(outDir)!.FullName;
-            OutputPaths.CheckWritable(Path.Combine(folder, "check.flow"), "--out");
+            OutputPath.Check(Path.Combine(folder, "check.flow"), "--out");
             bool anyImages = chosen.Any(p => p.Kind == PresetKind.Image);
-            CommonOptions.ApplyThreads(parsed.GetValue(threads), anyImages && chosen.All(p => p.Kind == PresetKind.Image));
+            ThreadCount.Apply(parsed.GetValue(threads), anyImages && chosen.All(p => p.Kind == PresetKind.Image));
 
             var rows = new List<(Preset Preset, double? Value, string Verdict, double Seconds)>();
             foreach (var preset in chosen)

@@ -1,13 +1,11 @@
 namespace FlowLive.Training;
 
 /// <summary>
-/// Caps on what one training request may ask for, checked before any work so a typo cannot make libtorch allocate
-/// for minutes (the gRPC server's StartTraining uses the same numbers).
+/// Caps on the amounts of data one training or scoring request may ask for, checked before any work (widths and
+/// batch sizes are capped by <see cref="Flows.SpecLimits"/>, the same numbers model files are held to).
 /// </summary>
 public static class TrainingLimits
 {
-    public const int MaxHidden = 16_384;
-    public const int MaxBatch = 1_000_000;
+    /// <summary>Points in a finite 2-D training set, a held-out set or a file to score.</summary>
     public const int MaxPoints = 10_000_000;
-    public const int MaxSteps = 100_000_000;
 }

@@ -29,8 +29,10 @@ public static class Catalog
             (shape, o) => [new ScaleSpec { Shape = shape, Learnable = true },
                            .. Enumerable.Range(0, o.Steps).Select(_ => new IRevNetBlockSpec { Shape = shape, Net = o.Net })]),
         new("iresnet", "i-ResNet: spectrally normalised residual blocks, fixed-point inverse, stochastic log-det (Behrmann et al. 2019)", IsVector,
-            (shape, o) => Enumerable.Range(0, o.Steps).SelectMany(_ => new LayerSpec[]
-                { new ActNormSpec { Shape = shape }, new IResNetBlockSpec { Shape = shape, Net = o.Net with { Activation = Nets.Activation.Elu } } })),
+            // Each block its own probe seed, so the Hutchinson estimates of different blocks are not correlated.
+            (shape, o) => Enumerable.Range(0, o.Steps).SelectMany(i => new LayerSpec[]
+                { new ActNormSpec { Shape = shape },
+                  new IResNetBlockSpec { Shape = shape, Net = o.Net with { Activation = Nets.Activation.Elu }, ProbeSeed = o.Seed + i } })),
         new("planar", "planar flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,
             (shape, o) => Enumerable.Range(0, o.Steps).Select(_ => new PlanarFlowSpec { Shape = shape }), ReverseKlOnly: true),
         new("radial", "radial flows (Rezende and Mohamed 2015): sampling only, fitted to a --target by reverse KL", IsVector,
