@@ -52,10 +52,12 @@ public static class PresetCatalog
     public static readonly IReadOnlyList<Preset> All =
     [
         new("radboud-moons", "Radboud flows exercise: RealNVP on standardised two moons",
-            "split / 4 affine couplings (MLP 2x16) / swap, N(0, I) base, standardised sklearn moons n 100,000 noise 0.1, Adam 1e-3, batch 128",
+            "split / 4 affine couplings (MLP 2x16) / swap, N(0, I) base, standardised sklearn moons n 100,000 noise 0.1, batch 128; Adam 3e-3 with cosine decay (the exercise's constant 1e-3 stalls near 1.93)",
             new("test_nll", 1.87, "held-out NLL on 10,000 fresh standardised points <= 1.87 nats (the exercise asks < 1.9; the data's entropy is 1.830)"),
             () => TwoD("radboud-moons", "moons_standardized", SeedArchitectures.RadboudMoons(),
-                new TrainingOptions { Epochs = 30, BatchSize = 128, LearningRate = 1e-3, ReportEvery = 782, Patience = 5 },
+                // The exercise's Adam 1e-3 at a constant rate stalls near 1.93 nats; 3e-3 with warm-up and cosine decay over
+                // 40 epochs reaches about 1.86 (measured: `flowlive verify --preset radboud-moons`).
+                new TrainingOptions { Epochs = 40, BatchSize = 128, LearningRate = 3e-3, Schedule = new CosineSchedule { WarmupSteps = 500 }, ReportEvery = 782 },
                 new DataOptions { TrainSize = 100_000 }),
             PresetKind.TwoD, Fast, Quick: true),
 
@@ -76,9 +78,10 @@ public static class PresetCatalog
             PresetKind.TwoD, Fast),
 
         new("dtu-twogaussians", "DTU 02460 exercise 2.4: masked coupling flow on the course's two Gaussians",
-            "5 masked couplings, alternating masks, tanh-bounded scale and translation MLPs of 8 units (the course template), fresh points every step",
+            "the course template's masked coupling (alternating masks, separate tanh-bounded scale and translation MLPs) with 10 couplings of 32 units " +
+            "(the template's 5 x 8 stops about 0.014 nats short of the bar), fresh points every step",
             new("gap", 0.01, "gap to the data's true entropy (-1.268 nats) <= 0.01 nats"),
-            () => TwoD("dtu-twogaussians", "dtu_two_gaussians", SeedArchitectures.DtuToy(),
+            () => TwoD("dtu-twogaussians", "dtu_two_gaussians", SeedArchitectures.DtuToy(transformations: 10, hidden: 32),
                 new TrainingOptions { Steps = 20_000, BatchSize = 512, LearningRate = 3e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, ReportEvery = 1000 }),
             PresetKind.TwoD, Fast, Quick: true),
 
