@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using FlowLive.Data.Toy;
@@ -72,7 +73,7 @@ public sealed class FlowOptions
     public FlowOptions(string defaultDataset, int defaultSteps, bool full)
     {
         this.full = full;
-        var names = ToyDatasets.Names.Concat(full ? ImageDatasetNames.All : []).ToList();
+        var names = ToyDatasets.Names.Concat(full ? ImageDatasets.Names : []).ToList();
         Dataset = new Option<string>("--dataset")
         {
             Description = "dataset: " + string.Join(", ", names),
@@ -81,7 +82,7 @@ public sealed class FlowOptions
         Dataset.Validators.Add(result =>
         {
             string name = result.GetValueOrDefault<string>();
-            if (full && ImageDatasetNames.IsImage(name)) return;
+            if (full && ImageDatasets.IsImageDataset(name)) return;
             try { ToyDatasets.Get(name); }
             catch (ArgumentException) { result.AddError($"--dataset: unknown dataset '{name}' (expected one of: {string.Join(", ", names)})"); }
         });
@@ -126,10 +127,10 @@ public sealed class FlowOptions
                 throw new UsageException("--dataset", $"preset {preset.Name} is built for {request.Dataset}; its architecture does not change with the data");
             request = request with { Dataset = parsed.GetValue(Dataset)! };
         }
-        bool images = request.Target is null && ImageDatasetNames.IsImage(request.Dataset);
+        bool images = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
         foreach (var imageOnly in full ? new Option[] { ImageSize, Levels, DataDir } : [])
             if (!images && Given(parsed, imageOnly))
-                throw new UsageException(imageOnly.Name, $"applies to image datasets ({string.Join(", ", ImageDatasetNames.All)}), not to {(request.Target is null ? request.Dataset : "a --target")}");
+                throw new UsageException(imageOnly.Name, $"applies to image datasets ({string.Join(", ", ImageDatasets.Names)}), not to {(request.Target is null ? request.Dataset : "a --target")}");
         if (full && images && Given(parsed, TrainSize))
             throw new UsageException("--train-size", "applies to 2-D sets; image datasets train on their training split");
 
@@ -211,7 +212,7 @@ public sealed class FlowOptions
     /// <summary>Prepares the run, turning a request the library refuses into a usage error naming the flag.</summary>
     public TrainingRun Prepare(ParseResult parsed, TrainingRequest request, TextWriter output)
     {
-        ThreadCount.Apply(parsed.GetValue(Threads), request.Target is null && ImageDatasetNames.IsImage(request.Dataset));
+        ThreadCount.Apply(parsed.GetValue(Threads), request.Target is null && ImageDatasets.IsImageDataset(request.Dataset));
         try
         {
             return TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));

@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using FlowLive.Data.Toy;
 using FlowLive.Models;
 using FlowLive.Training;
@@ -23,7 +24,7 @@ public static class ModelRequests
     /// <summary>The request's held-out data (validation and test sets; no training set is drawn or loaded twice).</summary>
     public static (TrainingData Data, string Description, IKnownDensity? Entropy) HeldOut(TrainingRequest request, TextWriter log)
     {
-        if (ImageDatasetNames.IsImage(request.Dataset))
+        if (ImageDatasets.IsImageDataset(request.Dataset))
         {
             var (data, _, description) = RunDatasets.Images(request, (name, dir) => ImageDatasets.Load(name, dir, log));
             return (data, description, null);

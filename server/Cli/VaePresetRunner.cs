@@ -19,7 +19,7 @@ public static class VaePresetRunner
     public static IReadOnlyDictionary<string, double> Run(TrainingRequest request, string folder, TextWriter output,
         ITrainingObserver? observer, CancellationToken cancellation)
     {
-        if (!ImageDatasetNames.IsImage(request.Dataset)) throw new UsageException("--dataset", "the VAE trains on digit images (mnist or fashion-mnist)");
+        if (!ImageDatasets.IsImageDataset(request.Dataset)) throw new UsageException("--dataset", "the VAE trains on digit images (mnist or fashion-mnist)");
         var (train, test) = ImageDatasets.Load(request.Dataset, request.Data.DataDir, output);
         if (request.Data.ImageSize != train.Height) { train = train.Downscale(train.Height / request.Data.ImageSize); test = test.Downscale(test.Height / request.Data.ImageSize); }
         test = test.Subset(0, Math.Min(test.Count, Math.Max(1, request.Data.TestSize)));

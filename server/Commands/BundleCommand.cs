@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using System.CommandLine;
 using FlowLive.Models;
 using FlowLive.Server.Cli;
@@ -27,7 +28,7 @@ public static class BundleCommand
             }
             foreach (var (request, name) in requests)
             {
-                bool images = ImageDatasetNames.IsImage(request.Dataset);
+                bool images = ImageDatasets.IsImageDataset(request.Dataset);
                 TorchSharp.torch.set_num_threads(images ? Environment.ProcessorCount : 1);
                 using var run = TrainingRun.Prepare(request with { Name = name }, (n, dir) => ImageDatasets.Load(n, dir, output));
                 output.WriteLine($"== {name}: {run.Description}");

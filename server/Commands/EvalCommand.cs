@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using System.CommandLine;
 using FlowLive.Data.Toy;
 using FlowLive.Models;
@@ -34,7 +35,7 @@ public static class EvalCommand
                 if (n < 1 || n > TrainingLimits.MaxPoints) throw new UsageException("--test-size", $"must be between 1 and {TrainingLimits.MaxPoints:N0}");
                 request = request with { Data = request.Data with { TestSize = n } };
             }
-            bool images = ImageDatasetNames.IsImage(request.Dataset);
+            bool images = ImageDatasets.IsImageDataset(request.Dataset);
             ThreadCount.Apply(parsed.GetValue(threads), images);
             var (data, description, entropy) = ModelRequests.HeldOut(request, output);
             using (data)

@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using System.CommandLine;
 using FlowLive.Data.Toy;
 using FlowLive.Figures;
@@ -117,7 +118,7 @@ public static class ReportCommand
                 [], shown.Select(k => k == 0 ? "BASE" : $"L{k}").ToList(), zoom: 2), "-layers.png");
         }
 
-        if (request.Dataset is string dataset && ImageDatasetNames.IsImage(dataset))
+        if (request.Dataset is string dataset && ImageDatasets.IsImageDataset(dataset))
         {
             var (data, _, _) = RunDatasets.Images(request with { Data = request.Data with { ValidationSize = 0, TestSize = 10_000 } },
                 (name, dir) => ImageDatasets.Load(name, dir, log));

@@ -1,3 +1,4 @@
+using FlowLive.Data;
 using System.CommandLine;
 using System.Diagnostics;
 using FlowLive.Models;

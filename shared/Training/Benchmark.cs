@@ -18,8 +18,9 @@ public static class Benchmark
 
     public static Figures Run(Architecture architecture, Shape shape, ArchitectureOptions options, int batch, TimeSpan budget, Device device)
     {
-        random.manual_seed(0);
-        using var flow = architecture.Create(shape, options).Build().To(device, ScalarType.Float32);
+        using var flow = architecture.Create(shape, options).Build();
+        using (var generator = RunSeeds.Generator(0, RunSeeds.Initialisation)) WeightInitialisation.Apply(flow.Module, generator);
+        flow.To(device, ScalarType.Float32);
         flow.Train(false);
         long liveBefore = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
 

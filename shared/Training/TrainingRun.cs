@@ -53,19 +53,20 @@ public sealed class TrainingRun : IDisposable
     public string Description { get; }
     public bool DiscreteImages => scale.DiscreteImages;
 
-    /// <summary>Loads image datasets by name: (train split, test split). The CLI passes the prepared-data loader.</summary>
+    /// <summary>Loads image datasets by name: (train split, test split); <see cref="ImageDatasets.Load"/> unless a caller (a test) knows better.</summary>
     public delegate (ImageDataset Train, ImageDataset Test) ImageLoader(string name, string dataDir);
 
     /// <summary>
     /// Checks <paramref name="request"/> and gets everything ready: device, data (drawn or loaded once), the flow with its
     /// initial weights. Throws <see cref="ArgumentException"/> naming the field for a request that cannot run.
     /// </summary>
-    public static TrainingRun Prepare(TrainingRequest request, ImageLoader? images = null)
+    public static TrainingRun Prepare(TrainingRequest request, ImageLoader? images = null, TextWriter? log = null)
     {
+        images ??= (name, dir) => ImageDatasets.Load(name, dir, log ?? TextWriter.Null);
         var options = request.Training;
         options.Validate();
         var device = DeviceChoice.Resolve(request.Device);
-        bool isImage = request.Target is null && ImageDatasetNames.IsImage(request.Dataset);
+        bool isImage = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
         Shape shape = isImage ? Shape.Image(1, request.Data.ImageSize, request.Data.ImageSize) : Shape.Vector(2);
         var spec = request.Spec ?? BuildSpec(request, shape);
 
@@ -86,7 +87,6 @@ public sealed class TrainingRun : IDisposable
             }
             else if (isImage)
             {
-                if (images is null) throw new ArgumentException($"Dataset: image dataset '{request.Dataset}' needs an image loader");
                 (data, datasetName, description) = RunDatasets.Images(request, images);
             }
             else
@@ -259,11 +259,4 @@ public sealed class TrainingRun : IDisposable
 public sealed record TrainingResult(Flow Flow, ModelSpec Spec, TrainingMetrics Metrics, LoopResult Loop) : IDisposable
 {
     public void Dispose() => Flow.Dispose();
-}
-
-/// <summary>The names of the image datasets the trainer knows (loading is the caller's <see cref="TrainingRun.ImageLoader"/>).</summary>
-public static class ImageDatasetNames
-{
-    public static readonly IReadOnlyList<string> All = [DataPreparation.MnistName, DataPreparation.FashionMnistName];
-    public static bool IsImage(string name) => All.Contains(name, StringComparer.OrdinalIgnoreCase);
 }

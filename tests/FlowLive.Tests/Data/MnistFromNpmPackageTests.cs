@@ -64,7 +64,7 @@ public sealed class MnistFromNpmPackageTests(RealMnistPackage package) : IClassF
             Assert.Equal(DataPreparation.MnistName, DatasetIdentity.Guess(set));
             Assert.InRange(DatasetIdentity.MeanPixel(set), DatasetIdentity.MnistMean - 0.03, DatasetIdentity.MnistMean + 0.03);
         }
-        var e = Assert.Throws<DataFileException>(() => FlowLive.Server.Cli.ImageDatasets.Load("fashion-mnist", package.Data.Path, TextWriter.Null));
+        var e = Assert.Throws<DataFileException>(() => ImageDatasets.Load("fashion-mnist", package.Data.Path, TextWriter.Null));
         Assert.Contains("look like MNIST digits", e.Message);
     }
 

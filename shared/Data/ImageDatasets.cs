@@ -1,8 +1,6 @@
-using FlowLive.Data;
+namespace FlowLive.Data;
 
-namespace FlowLive.Server.Cli;
-
-/// <summary>The image datasets `train` knows, and where their files are found (preparing MNIST on demand).</summary>
+/// <summary>The image datasets FlowLive trains on, and where their files are found (preparing MNIST on demand): one rule for every caller.</summary>
 public static class ImageDatasets
 {
     public static readonly IReadOnlyList<string> Names = [DataPreparation.MnistName, DataPreparation.FashionMnistName];
