@@ -42,6 +42,7 @@ public static class EvalCommand
             {
                 var objective = new FlowLikelihood(loaded.Flow, dequantize: images);
                 double nll = TrainingLoop.Evaluate(objective, data.Test!, 1024, request.Training.Seed, RunSeeds.Test);
+                var gapEstimate = entropy is null ? null : GapEstimate.Measure(loaded.Flow, entropy, data.Test!);
                 var metrics = new TrainingMetrics
                 {
                     TestLoss = nll,
@@ -50,6 +51,8 @@ public static class EvalCommand
                     DiscreteImages = images,
                     DataEntropy = entropy?.Entropy.Nats,
                     DataEntropyStandardError = entropy?.Entropy.StandardError,
+                    Gap = gapEstimate?.Nats,
+                    GapStandardError = gapEstimate?.StandardError,
                 };
                 if (!double.IsFinite(nll)) throw new InvalidOperationException($"{loaded.Path}: its log-likelihood of the held-out data is not finite ({nll})");
                 output.WriteLine($"model    {loaded.Spec.Name} ({loaded.Path})");
@@ -58,8 +61,8 @@ public static class EvalCommand
                     ? $"test     {bpd:F4} bits/dim ({nll:F2} nats per image, {metrics.TestCount:N0} images)"
                     : $"test     {nll:F4} nats per point ({metrics.TestCount:N0} points)");
                 if (metrics.Gap is double gap)
-                    output.WriteLine($"gap      {gap:F4} nats above the data's entropy {metrics.DataEntropy:F4} " +
-                                     $"({(entropy!.Entropy.IsExact ? "exact" : $"Monte Carlo, standard error {entropy.Entropy.StandardError:F4}")})");
+                    output.WriteLine($"gap      {gap:F4} +- {metrics.GapStandardError:F4} nats to the best possible (KL on these points; the data's entropy is " +
+                                     $"{metrics.DataEntropy:F4}, {(entropy!.Entropy.IsExact ? "exact" : $"Monte Carlo, standard error {entropy.Entropy.StandardError:F4}")})");
             }
             return 0;
         });

@@ -30,8 +30,12 @@ public sealed record TrainingMetrics
     public double? TrainBitsPerDim => Bits(TrainLoss);
     public double? ValidationBitsPerDim => Bits(ValidationLoss);
     public double? TestBitsPerDim => Bits(TestLoss);
-    /// <summary>Test NLL minus the data's entropy: how far from the best possible (nats).</summary>
-    public double? Gap => TestLoss is double t && DataEntropy is double h ? t - h : null;
+    /// <summary>
+    /// How far from the best possible NLL (nats): KL(p || q) measured on the test points themselves where the data's
+    /// density p is known (<see cref="GapEstimate"/>), with its standard error.
+    /// </summary>
+    public double? Gap { get; init; }
+    public double? GapStandardError { get; init; }
 
     public IReadOnlyDictionary<string, double> ToDictionary()
     {
@@ -54,6 +58,7 @@ public sealed record TrainingMetrics
             Put("data_entropy", DataEntropy);
             Put("data_entropy_standard_error", DataEntropyStandardError);
             Put("gap", Gap);
+            Put("gap_standard_error", GapStandardError);
         }
         Put("steps", Steps);
         Put("epochs", Epochs);
@@ -73,7 +78,7 @@ public sealed record TrainingMetrics
         string test = TestBitsPerDim is double bpd
             ? $"test {bpd:F3} bits/dim ({TestLoss:F1} nats per image, {TestCount:N0} test images)"
             : $"test nll {TestLoss:F4} nats ({TestCount:N0} held-out points)";
-        string gap = Gap is double g ? $", gap to the data's entropy {g:F4} nats (entropy {DataEntropy:F4})" : "";
+        string gap = Gap is double g ? $", gap to the best possible {g:F4} +- {GapStandardError:F4} nats (data entropy {DataEntropy:F4})" : "";
         string train = TrainBitsPerDim is double tb ? $"train {tb:F3} bits/dim" : $"train nll {TrainLoss:F4}";
         string validation = ValidationBitsPerDim is double vb ? $", validation {vb:F3} bits/dim"
             : ValidationLoss is double v ? $", validation nll {v:F4}" : "";

@@ -165,6 +165,7 @@ public sealed class TrainingRun : IDisposable
 
         double? test = data.Test is null ? null : TrainingLoop.Evaluate(trainable, data.Test, Request.Training.BatchSize, Request.Training.Seed, RunSeeds.Test);
         double? objective = logTarget is null ? null : Objective();
+        var gap = entropy is not null && data.Test is not null ? GapEstimate.Measure(Flow, entropy, data.Test) : null;
         double? logZ = Request.Target is string t ? EnergyTargets.LogNormaliser(t) : null;
         var metrics = new TrainingMetrics
         {
@@ -176,6 +177,8 @@ public sealed class TrainingRun : IDisposable
             DiscreteImages = scale.DiscreteImages,
             DataEntropy = entropy?.Entropy.Nats,
             DataEntropyStandardError = entropy?.Entropy.StandardError,
+            Gap = gap?.Nats,
+            GapStandardError = gap?.StandardError,
             ReverseKlMinusLogZ = objective,
             Kl = objective + logZ,
             Steps = result.Steps,

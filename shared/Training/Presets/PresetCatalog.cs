@@ -22,7 +22,7 @@ public static class PresetCatalog
             ValidationSize = Math.Min(r.Data.ValidationSize, 256),
             TestSize = Math.Min(r.Data.TestSize, 256),
         },
-        Training = r.Training with { Steps = 40, Epochs = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64) },
+        Training = r.Training with { Steps = 40, Epochs = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64), Schedule = new ConstantSchedule() },
     };
 
     /// <summary>A vector flow over flattened digits, seen as the 1x28x28 images they are (so samples render as digits).</summary>
