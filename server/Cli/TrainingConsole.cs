@@ -38,6 +38,7 @@ public static class TrainingConsole
         StoppedEarly s => $"stopped early at step {s.Step}: no validation improvement in {s.Patience} evaluations; " +
                           $"restoring the best weights (step {s.BestStep}, validation {s.BestValidationLoss:F4} nats)",
         CheckpointWritten c => $"checkpoint: {c.Path}",
+        OutOfTime o => $"time budget of {o.Budget.TotalMinutes:F0} minutes used at step {o.Step}: stopping with the best validated weights",
         _ => null,
     };
 

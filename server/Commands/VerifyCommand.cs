@@ -92,6 +92,9 @@ public static class VerifyCommand
                 case StoppedEarly s:
                     output.WriteLine($"   stopped early at step {s.Step}; best validation at step {s.BestStep}");
                     break;
+                case OutOfTime o:
+                    output.WriteLine($"   time budget ({o.Budget.TotalMinutes:F0} min) used at step {o.Step}");
+                    break;
                 case RecoveredFromNonFinite f:
                     output.WriteLine($"   recovered from a non-finite {f.What} at step {f.Step}");
                     break;

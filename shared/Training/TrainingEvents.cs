@@ -51,5 +51,8 @@ public sealed record StoppedEarly(int Step, int BestStep, double BestValidationL
 public sealed record TrainingSnapshot(int Step, float[] Samples, long[] SampleShape, Imaging.DensityGrid? Density, TimeSpan Elapsed)
     : TrainingEvent(Step, Elapsed);
 
+/// <summary>The run used its time budget and stopped after <see cref="Step"/> steps (the best validated weights are kept).</summary>
+public sealed record OutOfTime(int Step, TimeSpan Budget, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);
+
 /// <summary>The run ended after <see cref="Step"/> steps.</summary>
 public sealed record TrainingFinished(int Step, bool Early, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);

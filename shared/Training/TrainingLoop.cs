@@ -156,6 +156,17 @@ public sealed class TrainingLoop
                 }
                 if (state.StoppedEarly)
                     observer?.OnEvent(new StoppedEarly(step, state.BestStep, state.BestValidation!.Value, options.Patience, Elapsed()));
+                else if (options.TimeBudget is { } budget && Elapsed() >= budget && !last)
+                {
+                    // Out of time: validate now so the best weights are known, then stop as an early stop does.
+                    state.StoppedEarly = true;
+                    if (data.Validation is not null && !validate)
+                    {
+                        double v = Evaluate(model, data.Validation, options.BatchSize, options.Seed, RunSeeds.Validation);
+                        if (double.IsFinite(v) && (state.BestValidation is not double b || v < b)) { state.BestValidation = v; state.BestStep = step; bestWeights = SaveWeights(); }
+                    }
+                    observer?.OnEvent(new OutOfTime(step, budget, Elapsed()));
+                }
                 if (checkpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && !last)
                     WriteCheckpoint(checkpointPath, state, optimizer, goodWeights, goodOptimizer, bestWeights, Elapsed());
                 if (snapshot is not null && Interlocked.Exchange(ref snapshotRequested, 0) == 1)

@@ -27,6 +27,8 @@ public sealed record TrainingOptions
     /// <summary>Non-finite losses or gradients survived (each restores the last good state and halves the rate) before giving up.</summary>
     public int MaxRecoveries { get; init; } = 4;
     public long Seed { get; init; }
+    /// <summary>Stop (keeping the best validated weights) once the run has trained this long; null = no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
 
     public void Validate()
     {
@@ -40,6 +42,7 @@ public sealed record TrainingOptions
         if (ValidateEvery < 0) throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validation interval must be 0 or more");
         if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "patience must be 0 or more");
         if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be 0 or more");
+        if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeBudget), budget, "a time budget must be positive");
         if (MaxRecoveries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRecoveries), MaxRecoveries, "recoveries must be 0 or more");
     }
 }

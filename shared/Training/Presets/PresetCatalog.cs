@@ -22,7 +22,7 @@ public static class PresetCatalog
             ValidationSize = Math.Min(r.Data.ValidationSize, 256),
             TestSize = Math.Min(r.Data.TestSize, 256),
         },
-        Training = r.Training with { Steps = 40, Epochs = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64), Schedule = new ConstantSchedule() },
+        Training = r.Training with { Steps = 40, Epochs = null, TimeBudget = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64), Schedule = new ConstantSchedule() },
     };
 
     /// <summary>A vector flow over flattened digits, seen as the 1x28x28 images they are (so samples render as digits).</summary>
@@ -127,14 +127,14 @@ public static class PresetCatalog
             "chequerboard and channel-mask affine couplings with squeeze and factor-out, 3 scales, coupling CNNs of 32 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
             () => Digits("realnvp-mnist", SeedArchitectures.RealNvpMultiScaleDigits(),
-                new TrainingOptions { Epochs = 60, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ReportEvery = 115 }),
+                new TrainingOptions { Epochs = 60, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
 
         new("glow-mnist", "Glow on 28x28 digits (Kingma and Dhariwal 2018)",
             "2 levels x 4 steps of ActNorm, LU 1x1 convolution and affine coupling with factor-out, coupling CNNs of 64 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
             () => Digits("glow-mnist", SeedArchitectures.GlowDigits(),
-                new TrainingOptions { Epochs = 60, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ReportEvery = 115 }),
+                new TrainingOptions { Epochs = 60, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
 
         new("vae-flowprior", "DTU 02460 exercise 2.6: Bernoulli VAE on binarised digits with Gaussian, mixture and flow priors",

@@ -182,6 +182,21 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_time_budget_stops_the_run_with_the_best_validated_weights()
+    {
+        using var flow = SmallRealNvp();
+        using var data = Gaussians(validation: 500);
+        var events = new Recorder();
+        var model = new FlowLikelihood(flow, false);
+        var result = new TrainingLoop(model, data, new TrainingOptions { Steps = 1_000_000, BatchSize = 64, ReportEvery = 100, TimeBudget = TimeSpan.FromSeconds(1) },
+            "t", TwoD, events).Run();
+        Assert.True(result.Steps < 1_000_000);
+        Assert.Single(events.Of<OutOfTime>());
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(result.BestValidationLoss!.Value, TrainingLoop.Evaluate(model, data.Validation!, 64, 0, RunSeeds.Validation), 10);
+    }
+
+    [Fact]
     public void Schedules_give_their_factors()
     {
         Assert.Equal(1, new ConstantSchedule().Factor(500, 3, 1000));
