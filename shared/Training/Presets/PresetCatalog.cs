@@ -83,7 +83,7 @@ public static class PresetCatalog
             new("gap", 0.01, "gap to the data's true entropy (-1.268 nats) <= 0.01 nats"),
             () => TwoD("dtu-twogaussians", "dtu_two_gaussians", SeedArchitectures.DtuToy(transformations: 10, hidden: 32),
                 new TrainingOptions { Steps = 20_000, BatchSize = 512, LearningRate = 3e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, ReportEvery = 1000 }),
-            PresetKind.TwoD, Fast, Quick: true),
+            PresetKind.TwoD, Fast),
 
         new("dtu-chequerboard", "DTU 02460 exercise 2.4 on the course's chequerboard (\"hard\", says the exercise)",
             "the same masked coupling flow on the 3x3 chequerboard of [0, 1]^2",
