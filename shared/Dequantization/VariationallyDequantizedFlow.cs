@@ -36,7 +36,7 @@ public sealed class VariationallyDequantizedFlow : IDisposable
     {
         spec = (spec ?? new DequantizerSpec { Shape = flow.DataShape }) with { Shape = flow.DataShape };
         var dequantizer = new ConditionalDequantizer(spec);
-        SeededWeights.ResetLayers(dequantizer, generator);
+        FlowLive.Training.WeightInitialisation.Apply(dequantizer, generator);
         var dtype = flow.Module.parameters().Concat(flow.Module.buffers()).Where(t => t.is_floating_point()).Select(t => t.dtype).FirstOrDefault(ScalarType.Float32);
         var device = flow.Module.parameters().Select(p => p.device).FirstOrDefault() ?? CPU;
         dequantizer.to(dtype).to(device);

@@ -43,7 +43,7 @@ public sealed class BernoulliVae : IDisposable
             new GaussianEncoder(spec.DataDimension, spec.LatentDimension, spec.Hidden, spec.HiddenLayers),
             new BernoulliDecoder(spec.LatentDimension, spec.DataDimension, spec.Hidden, spec.HiddenLayers),
             prior);
-        SeededWeights.ResetLayers(module, generator);
+        FlowLive.Training.WeightInitialisation.Apply(module, generator);
         return new BernoulliVae(spec, module);
     }
 

@@ -102,7 +102,7 @@ public sealed class VariationalDequantizationTests
         var shape = Shape.Image(1, 4, 4);
         var flow = Catalog.Get("glow").Create(shape, new ArchitectureOptions { Steps = 1, Levels = 1, Net = new SubnetSpec { Hidden = 8, Depth = 1 } }).Build();
         using var g = new Generator((ulong)seed);
-        SeededWeights.ResetLayers(flow.Module, g);
+        FlowLive.Training.WeightInitialisation.Apply(flow.Module, g);
         return VariationallyDequantizedFlow.Create(flow, g, new DequantizerSpec { Shape = shape, Couplings = 1, Net = new SubnetSpec { Hidden = 8, Depth = 1 } });
     }
 
