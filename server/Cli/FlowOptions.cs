@@ -60,6 +60,11 @@ public sealed class FlowOptions
         Description = "glow: squeeze levels; 0 = as many as keep 7x7 or larger (1 at 14x14, 2 at 28x28)",
         DefaultValueFactory = _ => 0,
     };
+    public Option<string> Dequantization { get; } = new Option<string>("--dequantization")
+    {
+        Description = "image datasets: uniform ((k + u) / 256) or variational (a learned q(u | x) trained with the flow, Flow++)",
+        DefaultValueFactory = _ => "uniform",
+    }.AcceptOnlyFromAmong("uniform", "variational");
     public Option<DirectoryInfo> DataDir { get; } = DataCommand.DataDirOption();
     public Option<string?> Target { get; } = new Option<string?>("--target")
     {
@@ -97,7 +102,7 @@ public sealed class FlowOptions
 
     public IEnumerable<Option> All => full
         ? [Preset, Dataset, Flow, Layers, Hidden, Base, Steps, Epochs, TrainSize, BatchSize, LearningRate, Schedule, Patience, ValidateEvery,
-           Seed, Device, Threads, ImageSize, Levels, DataDir, Target]
+           Seed, Device, Threads, ImageSize, Levels, Dequantization, DataDir, Target]
         : [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads];
 
     public void AddTo(Command command)
@@ -128,7 +133,7 @@ public sealed class FlowOptions
             request = request with { Dataset = parsed.GetValue(Dataset)! };
         }
         bool images = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
-        foreach (var imageOnly in full ? new Option[] { ImageSize, Levels, DataDir } : [])
+        foreach (var imageOnly in full ? new Option[] { ImageSize, Levels, Dequantization, DataDir } : [])
             if (!images && Given(parsed, imageOnly))
                 throw new UsageException(imageOnly.Name, $"applies to image datasets ({string.Join(", ", ImageDatasets.Names)}), not to {(request.Target is null ? request.Dataset : "a --target")}");
         if (full && images && Given(parsed, TrainSize))
@@ -151,6 +156,7 @@ public sealed class FlowOptions
         if (Set(Seed)) architecture = architecture with { Seed = (int)parsed.GetValue(Seed) };
         var data = request.Data;
         if (full && images && Set(ImageSize)) data = data with { ImageSize = parsed.GetValue(ImageSize) };
+        if (full && images && Set(Dequantization)) data = data with { Dequantization = parsed.GetValue(Dequantization)! };
         if (full && images && Set(DataDir)) data = data with { DataDir = parsed.GetValue(DataDir)!.FullName };
         if (full && Given(parsed, TrainSize))
         {

@@ -45,6 +45,8 @@ public sealed record DataOptions
     public bool Standardize { get; init; }
     /// <summary>Moons: the noise standard deviation (null = the set's default).</summary>
     public double? Noise { get; init; }
+    /// <summary>Images: "uniform" ((k + u) / 256, u ~ U[0, 1)) or "variational" (a learned q(u | x), Flow++).</summary>
+    public string Dequantization { get; init; } = "uniform";
     /// <summary>Where prepared image datasets live.</summary>
     public string DataDir { get; init; } = ".data";
 }

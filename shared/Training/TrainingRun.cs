@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using TorchSharp;
 using FlowLive.Data;
 using FlowLive.Data.Toy;
 using FlowLive.Devices;
@@ -111,7 +112,14 @@ public sealed class TrainingRun : IDisposable
             {
                 if (flow.Layers.Any(l => !l.HasInverse))
                     throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a --target density by reverse KL");
-                trainable = new FlowLikelihood(flow, dequantize: isImage);
+                trainable = (isImage, request.Data.Dequantization) switch
+                {
+                    (true, "variational") => new VariationalDequantization(Dequantization.VariationallyDequantizedFlow.Create(flow, DequantizerGenerator(options.Seed))),
+                    (_, "uniform") => new FlowLikelihood(flow, dequantize: isImage),
+                    (false, _) => throw new ArgumentException("Data.Dequantization: applies to image datasets only"),
+                    _ => throw new ArgumentException($"Data.Dequantization: uniform or variational, not '{request.Data.Dequantization}'"),
+                };
+                if (trainable is VariationalDequantization v) v.Module.to(device);
             }
             var scale = new LossScale(shape.Size, isImage);
             string name = request.Name ?? (isImage
@@ -163,7 +171,9 @@ public sealed class TrainingRun : IDisposable
             throw new CheckpointException(resumePath, "it was written by a run with another model, data or options (same preset, flags and seed are needed)");
         }
 
-        double? test = data.Test is null ? null : TrainingLoop.Evaluate(trainable, data.Test, Request.Training.BatchSize, Request.Training.Seed, RunSeeds.Test);
+        // The test figure always uses the flow alone (uniform dequantization for images), as `flowlive eval` does.
+        var measured = trainable is VariationalDequantization ? new FlowLikelihood(Flow, dequantize: true) : trainable;
+        double? test = data.Test is null ? null : TrainingLoop.Evaluate(measured, data.Test, Request.Training.BatchSize, Request.Training.Seed, RunSeeds.Test);
         double? objective = logTarget is null ? null : Objective();
         var gap = entropy is not null && data.Test is not null ? GapEstimate.Measure(Flow, entropy, data.Test) : null;
         double? logZ = Request.Target is string t ? EnergyTargets.LogNormaliser(t) : null;
@@ -251,8 +261,11 @@ public sealed class TrainingRun : IDisposable
         return architecture.Create(shape, request.ArchitectureOptions);
     }
 
+    static TorchSharp.torch.Generator DequantizerGenerator(long seed) => RunSeeds.Generator(seed, RunSeeds.Initialisation, 1);
+
     public void Dispose()
     {
+        (trainable as IDisposable)?.Dispose();
         data.Dispose();
         if (!flowHandedOut) Flow.Dispose();
     }

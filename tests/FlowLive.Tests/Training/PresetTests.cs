@@ -39,6 +39,21 @@ public sealed class PresetTests(RealMnistPackage mnist) : IClassFixture<RealMnis
     }
 
     [FactRequiringNpm]
+    public void Variational_dequantization_trains_an_image_flow_and_its_dequantizer()
+    {
+        var request = new TrainingRequest
+        {
+            Dataset = "mnist",
+            Architecture = "glow",
+            ArchitectureOptions = new() { Steps = 1, Levels = 1, Net = new() { Hidden = 8 } },
+            Data = new DataOptions { ImageSize = 14, DataDir = mnist.DataDir, ValidationSize = 64, TestSize = 64, Dequantization = "variational" },
+            Training = new TrainingOptions { Steps = 16, BatchSize = 32, LearningRate = 2e-3, ReportEvery = 4 },
+        };
+        AssertTrains(request);
+        Assert.Throws<ArgumentException>(() => TrainingRun.Prepare(request with { Dataset = "two_moons", Architecture = "realnvp" }));
+    }
+
+    [FactRequiringNpm]
     public void The_vae_preset_trains_all_three_priors()
     {
         var preset = PresetCatalog.Find("vae-flowprior")!;
