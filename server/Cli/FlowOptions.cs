@@ -111,7 +111,7 @@ public sealed class FlowOptions
     }
 
     /// <summary>True when the user wrote the flag (not just its default).</summary>
-    static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is OptionResult { Implicit: false };
+    public static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is OptionResult { Implicit: false };
 
     /// <summary>The request the flags describe; usage errors name the flag.</summary>
     public TrainingRequest Request(ParseResult parsed)
@@ -119,6 +119,10 @@ public sealed class FlowOptions
         var preset = full && parsed.GetValue(Preset) is string presetName ? PresetFor(presetName) : null;
         var request = preset?.Request() ?? new TrainingRequest();
         bool Set(Option option) => preset is null || Given(parsed, option);
+        if (request.Vae is not null)
+            foreach (var flowOnly in new Option[] { Flow, Layers, Hidden, Base, Levels, Dequantization, Device, TrainSize, Target })
+                if (Given(parsed, flowOnly))
+                    throw new UsageException(flowOnly.Name, $"preset {preset!.Name} trains the exercise's VAE (on the CPU); this flag applies to flows");
 
         if (full && Given(parsed, Target))
         {
@@ -173,6 +177,7 @@ public sealed class FlowOptions
         {
             int epochs = parsed.GetValue(Epochs) ?? 0;
             if (epochs < 1) throw new UsageException("--epochs", "must be at least 1");
+            if (Given(parsed, Steps)) throw new UsageException("--steps", "give --steps or --epochs, not both");
             if (!images && data.TrainSize is null) throw new UsageException("--epochs", "needs a finite training set: add --train-size N (2-D sets draw fresh points every step otherwise)");
             training = training with { Epochs = epochs };
         }
@@ -201,8 +206,15 @@ public sealed class FlowOptions
             if (every < 0) throw new UsageException("--validate-every", "must be 0 (automatic) or more");
             training = training with { ValidateEvery = every };
         }
+        if (TotalStepsGuess(training, data) is var total && (total < 1 || total > TrainingLimits.MaxSteps))
+            throw new UsageException(training.Epochs is null ? "--steps" : "--epochs", $"the run would take {total:N0} steps; at most {TrainingLimits.MaxSteps:N0}");
+        if (training.Schedule is StepDecaySchedule && !(images || data.TrainSize is not null))
+            throw new UsageException("--schedule", "step decay counts epochs, which need a finite training set: add --train-size N, or use cosine");
+        if (request.Target is not null)
+            foreach (var dataOnly in new Option[] { Patience, ValidateEvery, TrainSize, Epochs })
+                if (Given(parsed, dataOnly)) throw new UsageException(dataOnly.Name, "applies to training on data; a --target fit has no held-out data or epochs");
         if (preset is null || Given(parsed, Steps) || Given(parsed, Epochs))
-            training = training with { ReportEvery = Math.Max(1, TotalStepsGuess(training, data) / 10) };
+            training = training with { ReportEvery = (int)Math.Max(1, TotalStepsGuess(training, data) / 10) };
 
         string device = parsed.GetValue(Device)!;
         CommonOptions.ResolveDevice(device);
@@ -237,8 +249,8 @@ public sealed class FlowOptions
         }
     }
 
-    static int TotalStepsGuess(TrainingOptions training, DataOptions data) =>
-        training.Epochs is int epochs && data.TrainSize is int n ? epochs * ((n + training.BatchSize - 1) / training.BatchSize) : training.Steps;
+    static long TotalStepsGuess(TrainingOptions training, DataOptions data) =>
+        training.Epochs is int epochs && data.TrainSize is int n ? (long)epochs * ((n + training.BatchSize - 1) / training.BatchSize) : training.Steps;
 
     static Preset PresetFor(string name) =>
         PresetCatalog.Find(name) ?? throw new UsageException("--preset", $"unknown preset '{name}' (see `flowlive presets`: {string.Join(", ", PresetCatalog.All.Select(p => p.Name))})");

@@ -37,6 +37,7 @@ public static class TrainingConsole
                                     $"learning rate halved to {r.NewLearningRate:G3} ({r.Recoveries} so far)",
         StoppedEarly s => $"stopped early at step {s.Step}: no validation improvement in {s.Patience} evaluations; " +
                           $"restoring the best weights (step {s.BestStep}, validation {s.BestValidationLoss:F4} nats)",
+        NonFiniteValidation n => $"the validation loss at step {n.Step} is {n.ValidationLoss}: counted as no improvement",
         CheckpointWritten c => $"checkpoint: {c.Path}",
         OutOfTime o => $"time budget of {o.Budget.TotalMinutes:F0} minutes used at step {o.Step}: stopping with the best validated weights",
         _ => null,

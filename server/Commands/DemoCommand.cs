@@ -33,7 +33,9 @@ public static class DemoCommand
         command.SetAction(parsed =>
         {
             string folder = parsed.GetValue(outDir)!.FullName;
-            bool trainingFlags = options.All.Any(o => o != options.Dataset && parsed.GetResult(o) is OptionResult { Implicit: false });
+            // Flags that say how to train ask for training; the dataset, seed, device and threads do not.
+            var showingFlags = new Option[] { options.Dataset, options.Seed, options.Device, options.Threads };
+            bool trainingFlags = options.All.Except(showingFlags).Any(o => FlowOptions.Given(parsed, o));
             string dataset = ToyDatasets.Get(parsed.GetValue(options.Dataset)!).Name;
             string? bundled = parsed.GetValue(train) || trainingFlags ? null : BundledFor(dataset);
             if (bundled is null && !parsed.GetValue(train) && !trainingFlags)

@@ -41,7 +41,8 @@ public static class TrainCommand
                     ? (given.Extension == "" ? given.FullName : throw new UsageException("--out", "a VAE preset writes several files: give a folder"))
                     : Path.GetFullPath(Path.Combine("out", "models"));
                 OutputPath.Check(Path.Combine(folder, "check.vae"), "--out");
-                if (resumeFrom is not null) throw new UsageException("--resume", "VAE presets train three models and do not checkpoint; run them again");
+                foreach (var option in new Option[] { resume, checkpoint, checkpointEvery })
+                    if (FlowOptions.Given(parsed, option)) throw new UsageException(option.Name, "VAE presets train three models and do not checkpoint; run them again");
                 ThreadCount.Apply(parsed.GetValue(options.Threads), images: true);
                 using var vaeInterrupt = new CtrlC();
                 try { TrainingConsole.Show(output, observer => VaePresetRunner.Run(request, folder, output, observer, vaeInterrupt.Token)); }
@@ -63,7 +64,7 @@ public static class TrainCommand
             catch (TrainingCancelledException e)
             {
                 output.WriteLine($"interrupted after step {e.Step}; checkpoint written: {e.CheckpointPath}");
-                output.WriteLine($"resume with: flowlive train {string.Join(' ', parsed.Tokens.Select(t => t.Value).Where(t => t != "train"))} --resume {e.CheckpointPath}");
+                output.WriteLine($"resume with: flowlive train {ResumeArguments(parsed.Tokens.Select(t => t.Value).ToList())} --resume {Quote(e.CheckpointPath!)}");
                 return Interrupted;
             }
             using (result)
@@ -80,6 +81,16 @@ public static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>The arguments of this run without the command word and any earlier --resume, quoted for a shell.</summary>
+    static string ResumeArguments(List<string> tokens)
+    {
+        if (tokens.Count > 0 && tokens[0] == "train") tokens.RemoveAt(0);
+        for (int i = tokens.IndexOf("--resume"); i >= 0; i = tokens.IndexOf("--resume")) tokens.RemoveRange(i, Math.Min(2, tokens.Count - i));
+        return string.Join(' ', tokens.Select(Quote));
+    }
+
+    static string Quote(string token) => token.All(c => char.IsLetterOrDigit(c) || "-_./:=,+".Contains(c)) ? token : $"'{token.Replace("'", "'\\''")}'";
 
     /// <summary>Turns the first Ctrl-C into a cancellation (the run checkpoints and stops); a second one kills as usual.</summary>
     sealed class CtrlC : IDisposable

@@ -31,13 +31,12 @@ public static class VerifyCommand
                 : PresetCatalog.All.Where(p => parsed.GetValue(quick) ? p.Quick : parsed.GetValue(all) || p.Kind == PresetKind.TwoD).ToList();
             string folder = parsed.GetValue(outDir)!.FullName;
             OutputPath.Check(Path.Combine(folder, "check.flow"), "--out");
-            bool anyImages = chosen.Any(p => p.Kind == PresetKind.Image);
-            ThreadCount.Apply(parsed.GetValue(threads), anyImages && chosen.All(p => p.Kind == PresetKind.Image));
 
             var rows = new List<(Preset Preset, double? Value, string Verdict, double Seconds)>();
             foreach (var preset in chosen)
             {
                 output.WriteLine($"== {preset.Name}: {preset.Bar.Description}");
+                ThreadCount.Apply(parsed.GetValue(threads), preset.Kind == PresetKind.Image);
                 var clock = Stopwatch.StartNew();
                 double? value;
                 try
@@ -57,8 +56,10 @@ public static class VerifyCommand
                     output.WriteLine($"   {result.Metrics.Summary()}");
                     value = preset.Bar.Value(result.Spec.Metrics);
                 }
-                catch (TrainingDivergedException e)
+                catch (Exception e) when (e is TrainingDivergedException or IOException or InvalidDataException or ArgumentException
+                                              or FlowLive.Data.MissingPrerequisiteException)
                 {
+                    // One preset that cannot run (diverged, data missing) is a FAIL row, not the end of the table.
                     output.WriteLine($"   {e.Message}");
                     value = null;
                 }

@@ -39,6 +39,9 @@ public sealed record NewBestValidation(int Step, double ValidationLoss, TimeSpan
 public sealed record RecoveredFromNonFinite(int Step, int RestoredStep, string What, double NewLearningRate, int Recoveries, TimeSpan Elapsed)
     : TrainingEvent(Step, Elapsed);
 
+/// <summary>The validation loss was not finite: it counts as no improvement and is never the best.</summary>
+public sealed record NonFiniteValidation(int Step, double ValidationLoss, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);
+
 public sealed record CheckpointWritten(int Step, string Path, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);
 
 /// <summary>Validation stopped improving for <see cref="Patience"/> evaluations; the best weights (of <see cref="BestStep"/>) are restored.</summary>

@@ -8,4 +8,7 @@ public static class TrainingLimits
 {
     /// <summary>Points in a finite 2-D training set, a held-out set or a file to score.</summary>
     public const int MaxPoints = 10_000_000;
+
+    /// <summary>Optimisation steps in one run.</summary>
+    public const int MaxSteps = 100_000_000;
 }

@@ -97,36 +97,39 @@ public sealed class TrainingLoop
                 int epoch = data.EpochOf(step, options.BatchSize);
                 double rate = options.LearningRate * options.Schedule.Factor(step, epoch, TotalSteps) * state.LearningRateScale;
                 var (loss, bad) = TakeStep(optimizer, step, rate);
+                bool last = step == TotalSteps;
+                state.Step = step;
                 if (bad is not null)
                 {
                     state.Recoveries++;
                     if (state.Recoveries > options.MaxRecoveries) throw new TrainingDivergedException(step, options.MaxRecoveries, bad);
+                    // The bad batch is skipped and training goes on from the last good state with half the rate; the step
+                    // count still advances, so a run keeps its length and its schedule.
                     Restore(optimizer, goodWeights, goodOptimizer);
                     state.LearningRateScale /= 2;
                     state.WindowSum = 0;
                     state.WindowCount = 0;
-                    state.Step = step; // the bad batch is skipped; the steps since the good state are retaken with fresh batches
                     observer?.OnEvent(new RecoveredFromNonFinite(step, state.LastGoodStep, bad, rate / 2, state.Recoveries, Elapsed()));
-                    continue;
+                    if (!last) continue; // the last step still validates and reports below
                 }
-                state.Step = step;
-                state.WindowSum += loss;
-                state.WindowCount++;
-                stepsThisSession++;
+                else
+                {
+                    state.WindowSum += loss;
+                    state.WindowCount++;
+                    stepsThisSession++;
+                }
 
-                bool last = step == TotalSteps;
                 bool epochEnd = data.IsFinite && step % StepsPerEpoch == 0;
-                bool report = step % options.ReportEvery == 0 || last || (options.Epochs is not null && epochEnd);
+                bool outOfTime = options.TimeBudget is { } budget && Elapsed() >= budget && !last;
+                bool report = step % options.ReportEvery == 0 || last || outOfTime || (options.Epochs is not null && epochEnd);
                 bool validate = data.Validation is not null &&
-                    (last || (options.ValidateEvery > 0 ? step % options.ValidateEvery == 0 : data.IsFinite ? epochEnd : report));
+                    (last || outOfTime || (options.ValidateEvery > 0 ? step % options.ValidateEvery == 0 : data.IsFinite ? epochEnd : report));
                 double? validation = null;
                 if (validate)
                 {
                     validation = Evaluate(model, data.Validation!, options.BatchSize, options.Seed, RunSeeds.Validation);
                     model.Train(true);
-                    if (!double.IsFinite(validation.Value))
-                        observer?.OnEvent(new RecoveredFromNonFinite(step, step, "non-finite validation loss (not used for early stopping)", rate, state.Recoveries, Elapsed()));
-                    else if (state.BestValidation is not double best || validation < best - options.MinImprovement)
+                    if (double.IsFinite(validation.Value) && (state.BestValidation is not double best || validation < best - options.MinImprovement))
                     {
                         state.BestValidation = validation;
                         state.BestStep = step;
@@ -134,38 +137,37 @@ public sealed class TrainingLoop
                         bestWeights = SaveWeights();
                         observer?.OnEvent(new NewBestValidation(step, validation.Value, Elapsed()));
                     }
-                    else if (options.Patience > 0 && ++state.ValidationsWithoutImprovement >= options.Patience)
+                    else
                     {
-                        state.StoppedEarly = true;
+                        // No better (a non-finite validation loss counts as no better): patience runs down.
+                        if (!double.IsFinite(validation.Value)) observer?.OnEvent(new NonFiniteValidation(step, validation.Value, Elapsed()));
+                        if (options.Patience > 0 && ++state.ValidationsWithoutImprovement >= options.Patience) state.StoppedEarly = true;
                     }
+                    report = true; // every validation reaches the history and the learning curve
                 }
                 if (report)
                 {
-                    double trainLoss = state.WindowCount > 0 ? state.WindowSum / state.WindowCount : double.NaN;
+                    double trainLoss = state.WindowCount > 0 ? state.WindowSum / state.WindowCount : state.LastTrainLoss;
                     state.LastTrainLoss = trainLoss;
-                    var elapsed = Elapsed();
                     var entry = new TrainingReport(step, TotalSteps, epoch, trainLoss, validation, rate,
                         clock.Elapsed.TotalSeconds > 0 ? stepsThisSession * (double)options.BatchSize / clock.Elapsed.TotalSeconds : 0,
-                        elapsed, scale.Dimensions, scale.DiscreteImages);
+                        Elapsed(), scale.Dimensions, scale.DiscreteImages);
                     state.History.Add(entry);
                     state.WindowSum = 0;
                     state.WindowCount = 0;
-                    (goodWeights, goodOptimizer) = (SaveWeights(), SaveOptimizer(optimizer));
-                    state.LastGoodStep = step;
+                    if (bad is null && double.IsFinite(trainLoss))
+                    {
+                        (goodWeights, goodOptimizer) = (SaveWeights(), SaveOptimizer(optimizer));
+                        state.LastGoodStep = step;
+                    }
                     observer?.OnEvent(entry);
                 }
                 if (state.StoppedEarly)
-                    observer?.OnEvent(new StoppedEarly(step, state.BestStep, state.BestValidation!.Value, options.Patience, Elapsed()));
-                else if (options.TimeBudget is { } budget && Elapsed() >= budget && !last)
+                    observer?.OnEvent(new StoppedEarly(step, state.BestStep, state.BestValidation ?? double.NaN, options.Patience, Elapsed()));
+                else if (outOfTime)
                 {
-                    // Out of time: validate now so the best weights are known, then stop as an early stop does.
                     state.StoppedEarly = true;
-                    if (data.Validation is not null && !validate)
-                    {
-                        double v = Evaluate(model, data.Validation, options.BatchSize, options.Seed, RunSeeds.Validation);
-                        if (double.IsFinite(v) && (state.BestValidation is not double b || v < b)) { state.BestValidation = v; state.BestStep = step; bestWeights = SaveWeights(); }
-                    }
-                    observer?.OnEvent(new OutOfTime(step, budget, Elapsed()));
+                    observer?.OnEvent(new OutOfTime(step, options.TimeBudget!.Value, Elapsed()));
                 }
                 if (checkpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && !last)
                     WriteCheckpoint(checkpointPath, state, optimizer, goodWeights, goodOptimizer, bestWeights, Elapsed());

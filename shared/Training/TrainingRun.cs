@@ -81,7 +81,7 @@ public sealed class TrainingRun : IDisposable
             Func<Tensor, Tensor>? target = null;
             if (request.Target is string targetName)
             {
-                EnergyTargets.LogDensity(targetName, zeros(1, 2)).Dispose(); // an unknown name fails here, before any work
+                using (var probe = zeros(1, 2)) EnergyTargets.LogDensity(targetName, probe).Dispose(); // an unknown name fails here, before any work
                 target = x => EnergyTargets.LogDensity(targetName, x);
                 datasetName = $"target:{targetName}";
                 description = $"reverse KL to target {targetName}";
@@ -112,9 +112,10 @@ public sealed class TrainingRun : IDisposable
             {
                 if (flow.Layers.Any(l => !l.HasInverse))
                     throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a --target density by reverse KL");
+                using var dequantizerGenerator = RunSeeds.Generator(options.Seed, RunSeeds.Initialisation, 1);
                 trainable = (isImage, request.Data.Dequantization) switch
                 {
-                    (true, "variational") => new VariationalDequantization(Dequantization.VariationallyDequantizedFlow.Create(flow, DequantizerGenerator(options.Seed))),
+                    (true, "variational") => new VariationalDequantization(Dequantization.VariationallyDequantizedFlow.Create(flow, dequantizerGenerator)),
                     (_, "uniform") => new FlowLikelihood(flow, dequantize: isImage),
                     (false, _) => throw new ArgumentException("Data.Dequantization: applies to image datasets only"),
                     _ => throw new ArgumentException($"Data.Dequantization: uniform or variational, not '{request.Data.Dequantization}'"),
@@ -240,7 +241,7 @@ public sealed class TrainingRun : IDisposable
             Request.Dataset,
             Request.Data,
             Request.Target,
-            training = Request.Training with { },
+            training = Request.Training with { CheckpointEvery = 0 }, // how often checkpoints are written does not change the run
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
@@ -260,8 +261,6 @@ public sealed class TrainingRun : IDisposable
                                         $"({string.Join(", ", EnergyTargets.Names)})");
         return architecture.Create(shape, request.ArchitectureOptions);
     }
-
-    static TorchSharp.torch.Generator DequantizerGenerator(long seed) => RunSeeds.Generator(seed, RunSeeds.Initialisation, 1);
 
     public void Dispose()
     {
