@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlowLive.Flows;
@@ -9,38 +8,21 @@ namespace FlowLive.Models;
 /// <summary>
 /// A trained flow on disk (".flow"): spec and weights in one file, checked by SHA-256.
 ///
-/// Layout (little-endian): "FLOWLIVE" | uint32 format version | int64 n | n bytes of spec JSON (UTF-8) |
-/// int64 m | m bytes of TorchSharp weights | 32 bytes SHA-256 of everything before.
+/// Layout (<see cref="ModelContainer"/>, little-endian): "FLOWLIVE" | uint32 format version | int64 n | n bytes of spec
+/// JSON (UTF-8) | int64 m | m bytes of TorchSharp weights | 32 bytes SHA-256 of everything before.
 /// Writes go to a temporary file beside the target and are renamed over it, so readers never see half a model.
 /// </summary>
 public static class ModelFile
 {
     public const string Extension = ".flow";
     public const uint FormatVersion = 1;
-    static readonly byte[] Magic = "FLOWLIVE"u8.ToArray();
-    const int HashLength = 32;
+    static readonly ContainerFormat Format = new("FLOWLIVE", FormatVersion, Noun: "model", VersionWording: "version");
 
     /// <summary>Writes <paramref name="flow"/>'s weights with <paramref name="spec"/>, atomically.</summary>
     public static void Save(string path, ModelSpec spec, Flow flow)
     {
-        var dtype = flow.Module.parameters().Concat(flow.Module.buffers()).Where(t => t.is_floating_point()).Select(t => t.dtype).FirstOrDefault(ScalarType.Float32);
-        spec = spec with { Flow = flow.Spec, DataShape = flow.DataShape, Dtype = DtypeName(dtype) };
-        byte[] specBytes = Encoding.UTF8.GetBytes(SpecJson.Serialize(spec));
-        byte[] weights = WeightsOf(flow);
-
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
-            writer.Write((long)specBytes.Length);
-            writer.Write(specBytes);
-            writer.Write((long)weights.Length);
-            writer.Write(weights);
-        }
-        byte[] hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
-        body.Write(hash);
-        AtomicFile.Write(path, body.GetBuffer().AsSpan(0, (int)body.Length));
+        spec = spec with { Flow = flow.Spec, DataShape = flow.DataShape, Dtype = ModuleWeights.DtypeName(ModuleWeights.DtypeOf(flow.Module)) };
+        ModelContainer.Write(path, Format, Encoding.UTF8.GetBytes(SpecJson.Serialize(spec)), ModuleWeights.Serialize(flow.Module));
     }
 
     /// <summary>
@@ -76,7 +58,7 @@ public static class ModelFile
         }
         try
         {
-            flow.To(CPU, ParseDtype(path, spec.Dtype));
+            flow.To(CPU, ModuleWeights.ParseDtype(path, spec.Dtype));
             using var reader = new BinaryReader(new MemoryStream(weights));
             flow.Module.load(reader, strict: true);
             flow.Train(false);
@@ -91,55 +73,9 @@ public static class ModelFile
 
     static (ModelSpec Spec, byte[] Weights, IReadOnlyList<WeightsHeader.Entry> Tensors) Parse(string path)
     {
-        byte[] bytes = ReadBounded(path);
-
-        int headerLength = Magic.Length + sizeof(uint);
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new ModelFileException(path, "not a FlowLive model (it does not start with \"FLOWLIVE\")");
-        if (bytes.Length < headerLength)
-            throw new ModelFileException(path, "truncated inside its header");
-        uint version = BitConverter.ToUInt32(bytes, Magic.Length);
-        if (version != FormatVersion)
-            throw new ModelFileException(path, $"format version {version} is unknown (this FlowLive reads version {FormatVersion})");
-
-        int offset = headerLength;
-        byte[] specBytes = ReadBlock(path, bytes, ref offset, "spec");
-        byte[] weights = ReadBlock(path, bytes, ref offset, "weights");
-        if (bytes.Length - offset < HashLength)
-            throw new ModelFileException(path, $"truncated: the checksum needs {HashLength} bytes, {bytes.Length - offset} remain");
-        if (bytes.Length - offset > HashLength)
-            throw new ModelFileException(path, $"{bytes.Length - offset - HashLength} unexpected bytes after the checksum");
-        if (!SHA256.HashData(bytes.AsSpan(0, offset)).AsSpan().SequenceEqual(bytes.AsSpan(offset, HashLength)))
-            throw new ModelFileException(path, "checksum mismatch: the file is corrupt");
-
+        var (specBytes, weights) = ModelContainer.Read(path, Format);
         var spec = DeserializeSpec(path, specBytes);
         return (spec, weights, CheckAgainstWeights(path, spec, weights));
-    }
-
-    /// <summary>The file's bytes, refusing directories, devices, pipes and files over <see cref="SpecLimits.MaxModelFileBytes"/> before reading.</summary>
-    static byte[] ReadBounded(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file");
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new ModelFileException(path, "no such file");
-            if (info.Length > SpecLimits.MaxModelFileBytes)
-                throw new ModelFileException(path, $"{info.Length:N0} bytes is larger than any FlowLive model ({SpecLimits.MaxModelFileBytes:N0} at most)");
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            // Read no more than the size the file system reports: a device or a pipe reports 0 (or anything) and then
-            // never ends, so one byte past that size means it is not a regular file.
-            var bytes = new byte[info.Length];
-            stream.ReadExactly(bytes);
-            if (stream.ReadByte() >= 0)
-                throw new ModelFileException(path, "is not a regular file (a device or a pipe?): model files are regular files");
-            return bytes;
-        }
-        catch (EndOfStreamException) { throw new ModelFileException(path, "changed while it was being read"); }
-        catch (FileNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (DirectoryNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (IOException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
     }
 
     /// <summary>The spec, or a <see cref="ModelFileException"/> naming the field for any malformed one (nulls, wrong kinds, bad sizes).</summary>
@@ -183,39 +119,4 @@ public static class ModelFile
         }
         return stored;
     }
-
-    static byte[] ReadBlock(string path, byte[] bytes, ref int offset, string what)
-    {
-        if (bytes.Length - offset < sizeof(long))
-            throw new ModelFileException(path, $"truncated before the length of its {what}");
-        long length = BitConverter.ToInt64(bytes, offset);
-        offset += sizeof(long);
-        if (length < 0 || length > bytes.Length - offset)
-            throw new ModelFileException(path, $"truncated: its {what} should have {length} bytes, {bytes.Length - offset} remain");
-        byte[] block = bytes.AsSpan(offset, (int)length).ToArray();
-        offset += (int)length;
-        return block;
-    }
-
-    static byte[] WeightsOf(Flow flow)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            flow.Module.save(writer);
-        return stream.ToArray();
-    }
-
-    static string DtypeName(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float64 => "float64",
-        ScalarType.Float32 => "float32",
-        _ => throw new NotSupportedException($"weights of type {dtype} cannot be saved; use float32 or float64"),
-    };
-
-    static ScalarType ParseDtype(string path, string name) => name switch
-    {
-        "float64" => ScalarType.Float64,
-        "float32" => ScalarType.Float32,
-        _ => throw new ModelFileException(path, $"dtype '{name}' is unknown (float32 or float64)"),
-    };
 }

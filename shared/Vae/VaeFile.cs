@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FlowLive.Flows;
@@ -9,9 +8,9 @@ using static TorchSharp.torch;
 namespace FlowLive.Vae;
 
 /// <summary>
-/// A trained VAE on disk (".vae"), in the layout of <see cref="ModelFile"/> with its own magic, so neither kind of
-/// file can be mistaken for the other. Little-endian: "FLOWLVAE" | uint32 format version | int64 n | n bytes of
-/// <see cref="VaeModelSpec"/> JSON (UTF-8, <see cref="SpecJson"/> options, so the prior's flow spec is written as in
+/// A trained VAE on disk (".vae"), in the layout of <see cref="ModelFile"/> (<see cref="ModelContainer"/>) with its own
+/// magic, so neither kind of file can be mistaken for the other. Little-endian: "FLOWLVAE" | uint32 format version |
+/// int64 n | n bytes of <see cref="VaeModelSpec"/> JSON (UTF-8, <see cref="SpecJson"/> options, so the prior's flow spec is written as in
 /// model files) | int64 m | m bytes of TorchSharp weights (Module.save) | 32 bytes SHA-256 of everything before.
 /// Writes are atomic (<see cref="AtomicFile"/>); every problem reading a file is a <see cref="ModelFileException"/> naming it.
 /// </summary>
@@ -19,37 +18,13 @@ public static class VaeFile
 {
     public const string Extension = ".vae";
     public const uint FormatVersion = 1;
-    static readonly byte[] Magic = "FLOWLVAE"u8.ToArray();
-    const int HashLength = 32;
+    static readonly ContainerFormat Format = new("FLOWLVAE", FormatVersion, Noun: "VAE", VersionWording: "VAE files of version");
 
     /// <summary>Writes <paramref name="vae"/>'s weights with <paramref name="spec"/> (its VAE spec and dtype taken from the model), atomically.</summary>
     public static void Save(string path, VaeModelSpec spec, BernoulliVae vae)
     {
-        var dtype = vae.Module.parameters().Concat(vae.Module.buffers()).Where(t => t.is_floating_point())
-            .Select(t => t.dtype).FirstOrDefault(ScalarType.Float32);
-        spec = spec with { Vae = vae.Spec, Dtype = DtypeName(dtype) };
-        byte[] specBytes = Encoding.UTF8.GetBytes(SpecJson.Serialize(spec));
-        byte[] weights;
-        using (var stream = new MemoryStream())
-        {
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-                vae.Module.save(writer);
-            weights = stream.ToArray();
-        }
-
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(Magic);
-            writer.Write(FormatVersion);
-            writer.Write((long)specBytes.Length);
-            writer.Write(specBytes);
-            writer.Write((long)weights.Length);
-            writer.Write(weights);
-        }
-        byte[] hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
-        body.Write(hash);
-        AtomicFile.Write(path, body.GetBuffer().AsSpan(0, (int)body.Length));
+        spec = spec with { Vae = vae.Spec, Dtype = ModuleWeights.DtypeName(ModuleWeights.DtypeOf(vae.Module)) };
+        ModelContainer.Write(path, Format, Encoding.UTF8.GetBytes(SpecJson.Serialize(spec)), ModuleWeights.Serialize(vae.Module));
     }
 
     /// <summary>Reads only the spec, after checking the whole file.</summary>
@@ -72,7 +47,7 @@ public static class VaeFile
         }
         try
         {
-            vae.Module.to(ParseDtype(path, spec.Dtype));
+            vae.Module.to(ModuleWeights.ParseDtype(path, spec.Dtype));
             using var reader = new BinaryReader(new MemoryStream(weights));
             vae.Module.load(reader, strict: true);
             vae.Train(false);
@@ -88,32 +63,7 @@ public static class VaeFile
 
     static (VaeModelSpec Spec, byte[] Weights) Parse(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (DirectoryNotFoundException) { throw new ModelFileException(path, "no such file"); }
-        catch (IOException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
-        catch (UnauthorizedAccessException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
-
-        int headerLength = Magic.Length + sizeof(uint);
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new ModelFileException(path, "not a FlowLive VAE (it does not start with \"FLOWLVAE\")");
-        if (bytes.Length < headerLength)
-            throw new ModelFileException(path, "truncated inside its header");
-        uint version = BitConverter.ToUInt32(bytes, Magic.Length);
-        if (version != FormatVersion)
-            throw new ModelFileException(path, $"format version {version} is unknown (this FlowLive reads VAE files of version {FormatVersion})");
-
-        int offset = headerLength;
-        byte[] specBytes = ReadBlock(path, bytes, ref offset, "spec");
-        byte[] weights = ReadBlock(path, bytes, ref offset, "weights");
-        if (bytes.Length - offset < HashLength)
-            throw new ModelFileException(path, $"truncated: the checksum needs {HashLength} bytes, {bytes.Length - offset} remain");
-        if (bytes.Length - offset > HashLength)
-            throw new ModelFileException(path, $"{bytes.Length - offset - HashLength} unexpected bytes after the checksum");
-        if (!SHA256.HashData(bytes.AsSpan(0, offset)).AsSpan().SequenceEqual(bytes.AsSpan(offset, HashLength)))
-            throw new ModelFileException(path, "checksum mismatch: the file is corrupt");
-
+        var (specBytes, weights) = ModelContainer.Read(path, Format);
         try
         {
             return (SpecJson.Deserialize<VaeModelSpec>(Encoding.UTF8.GetString(specBytes)), weights);
@@ -123,31 +73,4 @@ public static class VaeFile
             throw new ModelFileException(path, $"its spec is not valid: {e.Message}", e);
         }
     }
-
-    static byte[] ReadBlock(string path, byte[] bytes, ref int offset, string what)
-    {
-        if (bytes.Length - offset < sizeof(long))
-            throw new ModelFileException(path, $"truncated before the length of its {what}");
-        long length = BitConverter.ToInt64(bytes, offset);
-        offset += sizeof(long);
-        if (length < 0 || length > bytes.Length - offset)
-            throw new ModelFileException(path, $"truncated: its {what} should have {length} bytes, {bytes.Length - offset} remain");
-        byte[] block = bytes.AsSpan(offset, (int)length).ToArray();
-        offset += (int)length;
-        return block;
-    }
-
-    static string DtypeName(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float64 => "float64",
-        ScalarType.Float32 => "float32",
-        _ => throw new NotSupportedException($"weights of type {dtype} cannot be saved; use float32 or float64"),
-    };
-
-    static ScalarType ParseDtype(string path, string name) => name switch
-    {
-        "float64" => ScalarType.Float64,
-        "float32" => ScalarType.Float32,
-        _ => throw new ModelFileException(path, $"dtype '{name}' is unknown (float32 or float64)"),
-    };
 }

@@ -27,13 +27,19 @@ public sealed class Moons : KnownDensityToyDataset
     public override string Name => "moons";
     public override string Description => $"scikit-learn's make_moons, noise {Noise}";
 
-    protected override Tensor SampleCore(long n, Generator g)
+    protected override Tensor SampleCore(long n, Generator g) => SampleContinuous(n, Noise, g);
+
+    /// <summary>
+    /// The continuous sampler as float32 [n, 2]: the moon (n draws), then t (n draws), then the noise (2n draws), in that
+    /// order, from <paramref name="g"/>; <see cref="TwoMoons"/> maps these same points. Temporaries are left to the caller's scope.
+    /// </summary>
+    internal static Tensor SampleContinuous(long n, double noise, Generator g)
     {
         var inner = Integers(n, 0, 2, g);  // 1 for the inner moon
         var t = Uniform(n, g) * Math.PI;
         var x = cos(t) + inner * (1 - 2 * cos(t));
         var y = sin(t) + inner * (0.5 - 2 * sin(t));
-        return stack([x, y], 1) + randn([n, 2], dtype: float32, generator: g) * Noise;
+        return stack([x, y], 1) + randn([n, 2], dtype: float32, generator: g) * noise;
     }
 
     /// <summary>

@@ -16,15 +16,9 @@ public sealed class TwoMoons(double noise = 0.1) : KnownDensityToyDataset
     public override string Name => "two_moons";
     public override string Description => $"two interleaved half circles, noise {Noise}";
 
-    protected override Tensor SampleCore(long n, Generator g)
-    {
-        var lower = Integers(n, 0, 2, g);  // 1 for the lower moon
-        var t = Uniform(n, g) * Math.PI;
-        var x = cos(t) + lower * (1 - 2 * cos(t));
-        var y = sin(t) + lower * (0.5 - 2 * sin(t));
-        var noise = randn([n, 2], dtype: float32, generator: g) * Noise;
-        return (stack([x, y], 1) + noise) * 2 + tensor(new float[] { -1f, -0.2f });
-    }
+    /// <summary><see cref="Moons"/>' continuous sampler, the same draws from <paramref name="g"/>, mapped by 2p + (-1, -0.2).</summary>
+    protected override Tensor SampleCore(long n, Generator g) =>
+        Moons.SampleContinuous(n, Noise, g) * 2 + tensor(new float[] { -1f, -0.2f });
 
     protected override Tensor LogDensityCore(Tensor x)
     {
