@@ -62,10 +62,12 @@ public static class PresetCatalog
             PresetKind.TwoD, Fast, Quick: true),
 
         new("keras-moons", "Keras notes, \"Density estimation using Real NVP\": raw moons",
-            "6 masked couplings, masks [1,0]/[0,1], separate shift and tanh log-scale MLPs 4x256 (the keras.io code), N(0, I) base, raw moons noise 0.05, 50,000 train / 1,000 val, batch 128, 20 epochs",
+            "6 masked couplings, masks [1,0]/[0,1], separate shift and tanh log-scale MLPs 4x256 (the keras.io code), N(0, I) base, raw moons noise 0.05, 50,000 train / 1,000 val, batch 128, 20 epochs; Adam 1e-3 with cosine decay (the notes' constant 1e-4 ends at 0.376)",
             new("test_nll", 0.36, "NLL on 200,000 fresh points <= 0.36 nats (the data's entropy is 0.290)"),
+            // The notes' Adam 1e-4 at a constant rate ends at 0.376 nats after 20 epochs (measured); 1e-3 with warm-up and
+            // cosine decay over the same 20 epochs is what this preset trains with.
             () => TwoD("keras-moons", "moons", SeedArchitectures.KerasRealNvp(),
-                new TrainingOptions { Epochs = 20, BatchSize = 128, LearningRate = 1e-4, ReportEvery = 391, Patience = 5 },
+                new TrainingOptions { Epochs = 20, BatchSize = 128, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 500 }, ReportEvery = 391 },
                 new DataOptions { TrainSize = 50_000, ValidationSize = 1000, TestSize = 200_000 }),
             PresetKind.TwoD, Fast),
 
@@ -73,7 +75,7 @@ public static class PresetCatalog
             "as keras-moons, with a base of two Gaussians on the first axis",
             new("test_nll", 0.36, "NLL on 200,000 fresh points <= 0.36 nats (the data's entropy is 0.290)"),
             () => TwoD("keras-moons-bimodal", "moons", SeedArchitectures.KerasRealNvpBimodal(),
-                new TrainingOptions { Epochs = 20, BatchSize = 128, LearningRate = 1e-4, ReportEvery = 391, Patience = 5 },
+                new TrainingOptions { Epochs = 20, BatchSize = 128, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 500 }, ReportEvery = 391 },
                 new DataOptions { TrainSize = 50_000, ValidationSize = 1000, TestSize = 200_000 }),
             PresetKind.TwoD, Fast),
 
