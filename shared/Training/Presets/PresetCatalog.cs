@@ -121,8 +121,10 @@ public static class PresetCatalog
             "4 couplings on alternating halves, MLPs of 5 linear layers (width 512, ReLU), a learned exp(s) after each, N(0, I) prior; " +
             "scales tanh-bounded (the sheet's unbounded scale diverges)",
             new("test_bits_per_dim", 4.8, "never diverges; early stopping; test <= 4.8 bits/dim"),
+            // Adam 1e-4 at a constant rate reached 5.47 bits/dim; 1e-3 with warm-up and cosine decay 5.00 (measured), and
+            // early stopping then ends it near epoch 40 as the 5.5M weights overfit the 7,337 training digits.
             () => Digits("rosenbaum-mnist", OnDigitImages(SeedArchitectures.RosenbaumDigits()),
-                new TrainingOptions { Epochs = 60, BatchSize = 128, LearningRate = 1e-4, Patience = 6, ReportEvery = 58 }),
+                new TrainingOptions { Epochs = 60, BatchSize = 128, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 6, ReportEvery = 58 }),
             PresetKind.Image, Fast),
 
         new("realnvp-mnist", "RealNVP multi-scale on 28x28 digits (Dinh et al. 2016)",
