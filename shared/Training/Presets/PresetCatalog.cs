@@ -22,7 +22,9 @@ public static class PresetCatalog
             ValidationSize = Math.Min(r.Data.ValidationSize, 256),
             TestSize = Math.Min(r.Data.TestSize, 256),
         },
-        Training = r.Training with { Steps = 40, Epochs = null, TimeBudget = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64), Schedule = new ConstantSchedule() },
+        Training = r.Training with { Steps = 40, Epochs = null, TimeBudget = null, ReportEvery = 10, ValidateEvery = 20, CheckpointEvery = 0, BatchSize = Math.Min(r.Training.BatchSize, 64),
+            // A short warm-up keeps the preset's rate safe for big nets (rosenbaum at 1e-3 with no warm-up rises at first).
+            Schedule = r.Training.Schedule is CosineSchedule ? new CosineSchedule { WarmupSteps = 8 } : new ConstantSchedule() },
     };
 
     /// <summary>A vector flow over flattened digits, seen as the 1x28x28 images they are (so samples render as digits).</summary>
