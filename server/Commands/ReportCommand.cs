@@ -74,11 +74,7 @@ public static class ReportCommand
             data = ToyDatasets.Get(request.Dataset).Sample(2000, generator);
         }
         var probe = data ?? flow.Sample(2000, seed: seed);
-        var low = probe.to(float64).quantile(0.002, 0);
-        var high = probe.to(float64).quantile(0.998, 0);
-        double x0 = low[0].item<double>(), x1 = high[0].item<double>(), y0 = low[1].item<double>(), y1 = high[1].item<double>();
-        double pad = 0.15 * Math.Max(x1 - x0, y1 - y0);
-        var window = new GridWindow(x0 - pad, x1 + pad, y0 - pad, y1 + pad, 160, 160);
+        var window = GridWindow.Around(probe, 160, tail: 0.002, samePadding: true);
         var snapshot = FlowSnapshot2D.Capture(flow, new FlowSnapshot2DOptions { Points = 2000, Seed = seed, Window = window, PrefixDensities = true }, data);
 
         double? floor = snapshot.Density!.FiniteRange() is var (_, max) ? max - 12 : null;

@@ -18,6 +18,23 @@ public sealed record GridWindow
         (XMin, XMax, YMin, YMax, Columns, Rows) = (xMin, xMax, yMin, yMax, columns, rows);
     }
 
+    /// <summary>
+    /// The window around 2-D <paramref name="points"/> [n, 2]: from the <paramref name="tail"/> to the 1 - tail quantile
+    /// of each coordinate (so a few outliers do not shrink the picture), padded by 15% of the extent on every side; with
+    /// <paramref name="samePadding"/>, by 15% of the larger extent on both axes.
+    /// </summary>
+    public static GridWindow Around(TorchSharp.torch.Tensor points, int resolution, double tail, bool samePadding = false)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var values = points.to(TorchSharp.torch.float64).cpu();
+        var low = values.quantile(tail, 0);
+        var high = values.quantile(1 - tail, 0);
+        double x0 = low[0].item<double>(), x1 = high[0].item<double>(), y0 = low[1].item<double>(), y1 = high[1].item<double>();
+        double padX = 0.15 * (x1 - x0) + 1e-3, padY = 0.15 * (y1 - y0) + 1e-3;
+        if (samePadding) padX = padY = 0.15 * Math.Max(x1 - x0, y1 - y0);
+        return new GridWindow(x0 - padX, x1 + padX, y0 - padY, y1 + padY, resolution, resolution);
+    }
+
     /// <summary>The square [-extent, extent]^2 at resolution x resolution cells (the demo's window).</summary>
     public static GridWindow Square(double extent, int resolution) => new(-extent, extent, -extent, extent, resolution, resolution);
 

@@ -21,12 +21,7 @@ public static class FlowSnapshots
         DensityGrid? density = null;
         if (flow.DataShape.IsVector && flow.DataShape[0] == 2)
         {
-            var points = (reference ?? samples).to(float64);
-            var low = points.quantile(0.005, 0).cpu();
-            var high = points.quantile(0.995, 0).cpu();
-            double x0 = low[0].item<double>(), x1 = high[0].item<double>(), y0 = low[1].item<double>(), y1 = high[1].item<double>();
-            double padX = 0.15 * (x1 - x0) + 1e-3, padY = 0.15 * (y1 - y0) + 1e-3;
-            density = DensityGrid.Evaluate(flow, new GridWindow(x0 - padX, x1 + padX, y0 - padY, y1 + padY, GridResolution, GridResolution));
+            density = DensityGrid.Evaluate(flow, GridWindow.Around(reference ?? samples, GridResolution, tail: 0.005));
         }
         return new TrainingSnapshot(step, samples.data<float>().ToArray(), samples.shape, density, elapsed);
     }

@@ -146,11 +146,6 @@ public sealed class TrainingRun : IDisposable
         else pendingSnapshot = true;
     }
 
-    /// <summary>The number of optimisation steps the run will take (epochs x batches per epoch for finite sets).</summary>
-    public int TotalSteps => Request.Training.Epochs is int epochs && data.IsFinite
-        ? epochs * data.StepsPerEpoch(Request.Training.BatchSize)
-        : Request.Training.Steps;
-
     /// <summary>
     /// Trains on this thread. Cancellation writes a checkpoint to <paramref name="checkpointPath"/> (when given) and
     /// throws <see cref="TrainingCancelledException"/>; <paramref name="resumePath"/> continues a checkpoint exactly.
