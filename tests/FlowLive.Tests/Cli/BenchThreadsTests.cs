@@ -1,4 +1,4 @@
-using FlowLive.Server.Cli;
+using FlowLive.Cli;
 
 namespace FlowLive.Tests.Cli;
 

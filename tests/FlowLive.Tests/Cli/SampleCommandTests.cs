@@ -3,7 +3,7 @@ using FlowLive.Flows.Bases;
 using FlowLive.Flows.Layers;
 using FlowLive.Imaging;
 using FlowLive.Models;
-using FlowLive.Server.Commands;
+using FlowLive.Cli.Commands;
 using FlowLive.Tests.Support;
 using static TorchSharp.torch;
 

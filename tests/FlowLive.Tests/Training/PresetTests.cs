@@ -1,5 +1,5 @@
 using FlowLive.Data;
-using FlowLive.Server.Cli;
+using FlowLive.Cli;
 using FlowLive.Tests.Data;
 using FlowLive.Training;
 using FlowLive.Training.Presets;

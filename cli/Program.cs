@@ -1,0 +1,3 @@
+using FlowLive.Cli;
+
+return FlowLiveCommand.Run(args, Console.Out, Console.Error);

@@ -1,3 +1,0 @@
-using FlowLive.Server.Cli;
-
-return FlowLiveCommand.Run(args, Console.Out, Console.Error);
