@@ -26,6 +26,7 @@ public static class FlowLiveCommand
             InfoCommand.Create(output),
             DataCommand.Create(output),
             BenchCommand.Create(output),
+            ServeCommand.Create(output),
             TestCommand.Create(output),
         };
         return root;

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace FlowLive.Imaging;
 
-/// <summary>The few tensor chores of turning a flow's numbers into plain arrays for drawing.</summary>
-static class FlowTensors
+/// <summary>The few tensor chores between a flow and plain arrays (for drawing, and for the wire in the server).</summary>
+public static class FlowTensors
 {
     /// <summary>The dtype and device of the flow's weights (its first parameter or buffer): where inputs must go.</summary>
     public static (ScalarType Dtype, Device Device) DtypeAndDevice(Flow flow)
@@ -12,6 +12,14 @@ static class FlowTensors
         foreach (var p in flow.Module.parameters()) return (p.dtype, p.device);
         foreach (var b in flow.Module.buffers()) return (b.dtype, b.device);
         return (ScalarType.Float32, CPU);
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> holding <paramref name="values"/>, in the flow's dtype and on its device.</summary>
+    public static Tensor For(Flow flow, float[] values, long[] shape)
+    {
+        var (dtype, device) = DtypeAndDevice(flow);
+        using var scope = NewDisposeScope();
+        return tensor(values, shape).to(dtype, device).MoveToOuterDisposeScope();
     }
 
     /// <summary>The values of <paramref name="t"/> as float32 on the CPU, flattened row-major.</summary>

@@ -1,0 +1,124 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using static TorchSharp.torch;
+
+namespace FlowLive.Server.Compute;
+
+/// <summary>
+/// The one place the server computes with TorchSharp: a bounded queue served by a few dedicated threads, so request
+/// threads never block on libtorch and a burst of requests waits in line instead of oversubscribing the cores.
+/// Every work item runs inside its own dispose scope and must return managed values only (arrays, numbers): no tensor
+/// outlives its item and no scope ever spans an <c>await</c>. A full queue is RESOURCE_EXHAUSTED; after shutdown
+/// begins, UNAVAILABLE.
+/// </summary>
+public sealed class ComputeScheduler : IDisposable
+{
+    private readonly Channel<WorkItem> queue;
+    private readonly Thread[] workers;
+    private readonly int capacity;
+    private int queued;
+    private volatile bool stopping;
+
+    public ComputeScheduler(int workerCount, int capacity)
+    {
+        if (workerCount < 1) throw new ArgumentOutOfRangeException(nameof(workerCount), workerCount, "at least one worker");
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "at least one queued item");
+        this.capacity = capacity;
+        queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = workerCount == 1 });
+        workers = Enumerable.Range(0, workerCount).Select(i => new Thread(Work) { IsBackground = true, Name = $"flowlive-compute-{i}" }).ToArray();
+        foreach (var worker in workers) worker.Start();
+    }
+
+    /// <summary>Work items waiting or running (the queue-depth metric).</summary>
+    public int Depth => Volatile.Read(ref queued);
+
+    /// <summary>Fired with the queue depth whenever it changes (for metrics).</summary>
+    public event Action<int>? DepthChanged;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a compute thread. Cancelled before it starts, it never runs; once running, it
+    /// should check <paramref name="cancellation"/> between batches (it is passed in).
+    /// </summary>
+    public Task<T> Run<T>(Func<CancellationToken, T> work, CancellationToken cancellation)
+    {
+        if (stopping) throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
+        cancellation.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref queued) > capacity)
+        {
+            Interlocked.Decrement(ref queued);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"the compute queue is full ({capacity} requests waiting, Limits:MaxQueuedWork); retry later"));
+        }
+        DepthChanged?.Invoke(Depth);
+        var item = new WorkItem<T>(work, cancellation);
+        if (!queue.Writer.TryWrite(item))
+        {
+            Finished();
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
+        }
+        return item.Task;
+    }
+
+    /// <summary>Stops taking work; what is queued still runs (or sees its cancellation).</summary>
+    public void BeginShutdown()
+    {
+        stopping = true;
+        queue.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        BeginShutdown();
+        foreach (var worker in workers) worker.Join(TimeSpan.FromSeconds(10));
+    }
+
+    private void Work()
+    {
+        var reader = queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var item))
+            {
+                try { item.Execute(); }
+                finally { Finished(); }
+            }
+        }
+    }
+
+    private void Finished() => DepthChanged?.Invoke(Interlocked.Decrement(ref queued));
+
+    private abstract class WorkItem
+    {
+        public abstract void Execute();
+    }
+
+    private sealed class WorkItem<T>(Func<CancellationToken, T> work, CancellationToken cancellation) : WorkItem
+    {
+        private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => completion.Task;
+
+        public override void Execute()
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                completion.TrySetCanceled(cancellation);
+                return;
+            }
+            try
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                completion.TrySetResult(work(cancellation));
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                completion.TrySetCanceled(cancellation);
+            }
+            catch (Exception e)
+            {
+                completion.TrySetException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace FlowLive.Server;
+
+/// <summary>
+/// Where and how the server listens: loopback by default; any other address needs TLS (a certificate by
+/// configuration) or an explicit Insecure, so nobody exposes an unauthenticated, unencrypted server by accident.
+/// </summary>
+public static class ServerBinding
+{
+    public static void Check(ServerOptions settings)
+    {
+        if (settings.Port is < 0 or > 65535)
+            throw new ServerConfigurationException("--port", $"must be 0 (any free port) to 65535, got {settings.Port}");
+        var address = Address(settings);
+        bool tls = settings.CertificatePath is { Length: > 0 };
+        if (!IPAddress.IsLoopback(address) && !tls && !settings.Insecure)
+            throw new ServerConfigurationException("--host",
+                $"{settings.Host} is not a loopback address: configure TLS (FlowLive:CertificatePath) or pass --insecure to serve plain HTTP/2 to the network");
+        if (tls && !File.Exists(settings.CertificatePath))
+            throw new ServerConfigurationException("--certificate", $"no certificate file at {settings.CertificatePath}");
+        if (settings.ModelsDirectory is { Length: > 0 } dir && !Directory.Exists(dir))
+            throw new ServerConfigurationException("--models", $"no folder at {dir}");
+        try { Devices.DeviceChoice.Resolve(settings.Device); }
+        catch (ArgumentException e) { throw new ServerConfigurationException("--device", e.Message); }
+    }
+
+    public static IPAddress Address(ServerOptions settings)
+    {
+        if (settings.Host is "localhost") return IPAddress.Loopback;
+        return IPAddress.TryParse(settings.Host, out var address) ? address
+            : throw new ServerConfigurationException("--host", $"'{settings.Host}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)");
+    }
+
+    public static X509Certificate2? Certificate(ServerOptions settings)
+    {
+        if (settings.CertificatePath is not { Length: > 0 } path) return null;
+        try
+        {
+            return settings.CertificateKeyPath is { Length: > 0 } key
+                ? X509Certificate2.CreateFromPemFile(path, key)
+                : X509CertificateLoader.LoadPkcs12FromFile(path, settings.CertificatePassword);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException)
+        {
+            throw new ServerConfigurationException("--certificate", $"cannot read {path}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>A configuration the server refuses to start with; names the setting (a usage error for the CLI).</summary>
+public sealed class ServerConfigurationException(string setting, string problem) : Exception($"{setting} {problem}")
+{
+    public string Setting { get; } = setting;
+}
