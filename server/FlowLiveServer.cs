@@ -23,7 +23,8 @@ public static class FlowLiveServer
     public const string ModelServiceName = "flowlive.v1.ModelService";
     public const string TrainingServiceName = "flowlive.v1.TrainingService";
 
-    public static WebApplication Build(string[] args, Action<ServerOptions>? configure = null)
+    /// <param name="host">A last say over the host before it is built (tests swap Kestrel for an in-memory server).</param>
+    public static WebApplication Build(string[] args, Action<ServerOptions>? configure = null, Action<WebApplicationBuilder>? host = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
@@ -64,6 +65,7 @@ public static class FlowLiveServer
         builder.Services.AddSingleton<ModelRegistry>();
         builder.Services.AddHostedService<ServerLifetime>();
 
+        host?.Invoke(builder);
         var app = builder.Build();
         app.MapGrpcService<ModelService>();
         app.MapGrpcService<HealthServiceImpl>();
