@@ -147,6 +147,9 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
         return IsFullscreen;
     }
 
+    /// <summary>Raises the window and gives it the keyboard (tests; the window manager does this for users).</summary>
+    internal void Focus() => Glfw.glfwFocusWindow(handle);
+
     /// <summary>Sets the window's size in screen coordinates (tests; the user resizes with the mouse).</summary>
     public void Resize(int width, int height) => Glfw.glfwSetWindowSize(handle, width, height);
 
