@@ -102,6 +102,7 @@ public sealed class GlRenderer2D : IRenderer2D, IDisposable
     public void DrawImage(RgbaImage image, RectangleF destination, bool smooth)
     {
         RequireFrame(nameof(DrawImage));
+        if (image.Width == 0 || image.Height == 0) return; // GL has no empty textures
         FlushShapes();
         var texture = images.GetOrCreate(image, i => new GpuImage(gl, i)).Current(image);
         texture.SetSmooth(smooth);
