@@ -1,0 +1,34 @@
+using FlowLive.Protos.V1;
+using Grpc.Net.Client;
+
+namespace FlowLive.Viewer.Client;
+
+/// <summary>
+/// The viewer's connection to one FlowLive server (or several replicas: the channel balances over them). Channels
+/// connect lazily and reconnect by themselves; what a scene sees of a missing server is a failed call, which
+/// <see cref="Retrying"/> turns into an on-screen message and another attempt.
+/// </summary>
+public sealed class ServerLink : IDisposable
+{
+    private readonly GrpcChannel channel;
+
+    public ServerLink(IReadOnlyList<string> addresses)
+    {
+        if (addresses.Count == 0) throw new ArgumentException("at least one server address", nameof(addresses));
+        Addresses = addresses.Select(Normalise).ToList();
+        channel = ViewerChannels.Create(Addresses);
+        Models = new ModelService.ModelServiceClient(channel);
+        Training = new TrainingService.TrainingServiceClient(channel);
+    }
+
+    public IReadOnlyList<string> Addresses { get; }
+    public ModelService.ModelServiceClient Models { get; }
+    public TrainingService.TrainingServiceClient Training { get; }
+    public string Describe => string.Join(", ", Addresses);
+
+    /// <summary>"127.0.0.1:50051" and "localhost:50051" mean http:// (the server's default is plaintext on loopback).</summary>
+    public static string Normalise(string address) =>
+        address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
+
+    public void Dispose() => channel.Dispose();
+}
