@@ -13,13 +13,21 @@ public sealed class ServerLink : IDisposable
     private readonly GrpcChannel channel;
 
     public ServerLink(IReadOnlyList<string> addresses)
+        : this(ViewerChannels.Create(Check(addresses).Select(Normalise).ToList()), addresses.Select(Normalise).ToList())
     {
-        if (addresses.Count == 0) throw new ArgumentException("at least one server address", nameof(addresses));
-        Addresses = addresses.Select(Normalise).ToList();
-        channel = ViewerChannels.Create(Addresses);
+    }
+
+    /// <summary>Over a channel made elsewhere (tests: an in-memory server's).</summary>
+    public ServerLink(GrpcChannel channel, IReadOnlyList<string> addresses)
+    {
+        this.channel = channel;
+        Addresses = addresses;
         Models = new ModelService.ModelServiceClient(channel);
         Training = new TrainingService.TrainingServiceClient(channel);
     }
+
+    private static IReadOnlyList<string> Check(IReadOnlyList<string> addresses) =>
+        addresses.Count > 0 ? addresses : throw new ArgumentException("at least one server address", nameof(addresses));
 
     public IReadOnlyList<string> Addresses { get; }
     public ModelService.ModelServiceClient Models { get; }

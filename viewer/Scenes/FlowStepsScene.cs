@@ -34,10 +34,14 @@ public sealed class FlowStepsScene : Scene
     public FlowTrace? Trace => trace;
     public LayerAnimation Animation => animation;
 
+    /// <summary>Data to pixels as last drawn (probing a click and tests use it).</summary>
+    public ViewTransform LastView { get; private set; }
+
     public override string Status
     {
         get
         {
+            if (Model is null) return "no model yet";
             if (trace is null) return $"{Model.Name}: waiting for the server";
             double at = animation.At(1);
             var (from, _) = LayerAnimation.Segment(at, trace.LayerCount);
@@ -120,7 +124,7 @@ public sealed class FlowStepsScene : Scene
     {
         var plot = PlotArea(area);
         if (trace is null || trace.Received == 0) return;
-        var view = panZoom.Apply(FittedView(plot));
+        var view = LastView = panZoom.Apply(FittedView(plot));
         var (from, t) = LayerAnimation.Segment(animation.At(alpha), trace.LayerCount);
         int to = Math.Min(trace.LayerCount, from + 1);
 
