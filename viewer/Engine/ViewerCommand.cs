@@ -5,7 +5,7 @@ public enum ViewerCommand
 {
     PlayPause, StepForward, StepBack, Faster, Slower, Resample, NextModel, PreviousModel, Warmer, Cooler,
     MorePoints, FewerPoints, ToggleDensity, ToggleGrid, ToggleColours, ToggleHelp, ResetView, Screenshot,
-    Fullscreen, Quit, Interpolation, Scene1, Scene2, Scene3, Scene4, Scene5, Scene6,
+    Fullscreen, Quit, Interpolation, StartTraining, CancelTraining, Scene1, Scene2, Scene3, Scene4, Scene5, Scene6,
 }
 
 /// <summary>Mouse input in window pixels, already separated from keys: drag to pan, wheel to zoom, click to probe.</summary>
