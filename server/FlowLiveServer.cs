@@ -63,6 +63,7 @@ public static class FlowLiveServer
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton(_ => new ComputeScheduler(ComputeWorkers(), settings.Limits.MaxQueuedWork));
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<DataExamples>();
         builder.Services.AddHostedService<ServerLifetime>();
 
         host?.Invoke(builder);
