@@ -83,6 +83,15 @@ public sealed class ServerLimits
     /// <summary>Training jobs running at once; more is RESOURCE_EXHAUSTED.</summary>
     public int MaxConcurrentJobs { get; set; } = 1;
 
+    /// <summary>
+    /// Weights of one training job's flow (Adam keeps about three times as many values again); more is
+    /// RESOURCE_EXHAUSTED. The largest preset, rosenbaum-mnist, has about 5.5 million.
+    /// </summary>
+    public long MaxTrainingWeights { get; set; } = 20_000_000;
+
+    /// <summary>Samples per step of one training job (the presets use at most 512).</summary>
+    public int MaxTrainingBatch { get; set; } = 4096;
+
     /// <summary>Jobs kept (finished ones are forgotten oldest first beyond this).</summary>
     public int MaxKeptJobs { get; set; } = 100;
 }

@@ -28,9 +28,10 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
 
     /// <summary>
     /// The plan of a StartTraining request; INVALID_ARGUMENT naming the field (preset, request_json.FIELD, overrides.FIELD,
-    /// model_name, fast) for anything that cannot run, NOT_FOUND for an unknown preset.
+    /// model_name, fast) for anything that cannot run, NOT_FOUND for an unknown preset, RESOURCE_EXHAUSTED naming the
+    /// cap for a flow or batch beyond the server's training limits.
     /// </summary>
-    public static TrainingPlan From(StartTrainingRequest message, string dataDirectory)
+    public static TrainingPlan From(StartTrainingRequest message, string dataDirectory, ServerLimits limits)
     {
         var (request, preset, root) = message.SourceCase switch
         {
@@ -40,7 +41,15 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
         };
         request = Overrides.Apply(request, message.Overrides);
         request = request with { Data = request.Data with { DataDir = Path.GetFullPath(dataDirectory) } };
-        Check(request, root);
+        var spec = Check(request, root);
+        int batch = request.Training.BatchSize;
+        if (batch > limits.MaxTrainingBatch)
+            throw Problems.OverCap(message.Overrides is { HasBatchSize: true } ? "overrides.batch_size" : $"{root}.training.batch_size",
+                $"Limits:MaxTrainingBatch = {limits.MaxTrainingBatch:N0}", $"asks for batches of {batch:N0}");
+        long weights = SpecCheck.MinimumWeights(spec);
+        if (weights > limits.MaxTrainingWeights)
+            throw Problems.OverCap(request.Spec is not null ? $"{root}.spec" : $"{root}.architecture_options",
+                $"Limits:MaxTrainingWeights = {limits.MaxTrainingWeights:N0}", $"the flow would have at least {weights:N0} weights");
         string? name = message.ModelName is { Length: > 0 } given ? ModelNames.Check(given) : null;
         int every = message.Overrides is { HasSnapshotEvery: true } o ? o.SnapshotEvery : 0;
         var snapshots = every > 0 ? new SnapshotSchedule(Every: every) : new SnapshotSchedule(Count: DefaultSnapshots);
@@ -78,7 +87,7 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
     }
 
     /// <summary>The request as a whole: its spec and sizes within FlowLive's caps, then everything the library checks before any data.</summary>
-    static void Check(TrainingRequest request, string root)
+    static FlowSpec Check(TrainingRequest request, string root)
     {
         if (SpecCheck.FirstProblem(request, root) is { } problem) throw Problems.Invalid(problem.Field, problem.Problem);
         var data = request.Data;
@@ -101,15 +110,19 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
         if (Overrides.TotalSteps(request) is var total && total > TrainingLimits.MaxSteps)
             throw Problems.Invalid($"{root}.training.{(request.Training.Epochs is null ? "steps" : "epochs")}",
                 $"the run would take {total:N0} steps; at most {TrainingLimits.MaxSteps:N0}");
+        FlowSpec spec;
         try
         {
-            TrainingRun.Check(request);
+            spec = TrainingRun.Check(request);
         }
         catch (ArgumentException e)
         {
             var (field, reason) = Locate(e, root);
             throw Problems.Invalid(field, reason);
         }
+        // A spec the catalog built from the request's options is held to the same caps as one given whole.
+        if (SpecCheck.FirstProblem(spec, $"{root}.spec") is { } built) throw Problems.Invalid(built.Field, built.Problem);
+        return spec;
     }
 
     /// <summary>

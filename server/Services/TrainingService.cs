@@ -2,6 +2,7 @@ using FlowLive.Protos.V1;
 using FlowLive.Server.Jobs;
 using FlowLive.Server.Wire;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace FlowLive.Server.Services;
 
@@ -12,11 +13,11 @@ namespace FlowLive.Server.Services;
 /// folder (FlowLive:DataDirectory), whatever the JSON says. WatchJob writes each message before taking the next, so
 /// HTTP/2 flow control paces it; cancelling a watch stops only the watch, never the job.
 /// </summary>
-public sealed class TrainingService(JobManager jobs) : Protos.V1.TrainingService.TrainingServiceBase
+public sealed class TrainingService(JobManager jobs, IOptions<ServerOptions> options) : Protos.V1.TrainingService.TrainingServiceBase
 {
     public override Task<StartTrainingResponse> StartTraining(StartTrainingRequest request, ServerCallContext context)
     {
-        var plan = TrainingPlan.From(request, jobs.DataFolder);
+        var plan = TrainingPlan.From(request, jobs.DataFolder, options.Value.Limits);
         return Task.FromResult(new StartTrainingResponse { Job = jobs.Start(plan).Describe() });
     }
 

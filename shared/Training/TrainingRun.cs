@@ -140,9 +140,10 @@ public sealed class TrainingRun : IDisposable
     /// The checks <see cref="Prepare"/> makes before it touches any data or tensor (options, dataset, target, image
     /// size, architecture), for a caller that must answer at once (the server's StartTraining) and prepare later.
     /// Throws <see cref="ArgumentException"/> as <see cref="Prepare"/> does: "Field: problem", or an
-    /// <see cref="ArgumentOutOfRangeException"/> naming the <see cref="TrainingOptions"/> property.
+    /// <see cref="ArgumentOutOfRangeException"/> naming the <see cref="TrainingOptions"/> property. Returns the spec of
+    /// the flow it would build (so a caller can weigh it before any weight exists).
     /// </summary>
-    public static void Check(TrainingRequest request) => Plan(request);
+    public static FlowSpec Check(TrainingRequest request) => Plan(request).Spec;
 
     static (bool IsImage, Shape Shape, FlowSpec Spec) Plan(TrainingRequest request)
     {
