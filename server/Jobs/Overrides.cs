@@ -92,10 +92,15 @@ public static class Overrides
     /// The steps a request will take: its steps, or epochs x batches per epoch of a finite set (for images an upper bound
     /// until the data is loaded).
     /// </summary>
-    public static long TotalSteps(TrainingRequest request)
+    public static long TotalSteps(TrainingRequest request) => StepsOf(request, IsImages(request) ? LargestImageSplit : request.Data.TrainSize);
+
+    /// <summary>The steps a request will take when they are known before its data is loaded (not for epochs of images).</summary>
+    public static long? KnownTotalSteps(TrainingRequest request) =>
+        IsImages(request) && request.Training.Epochs is not null ? null : StepsOf(request, request.Data.TrainSize);
+
+    static long StepsOf(TrainingRequest request, long? points)
     {
         var t = request.Training;
-        long? points = IsImages(request) ? LargestImageSplit : request.Data.TrainSize;
         if (t.Epochs is not int epochs || points is not long n || request.Target is not null) return t.Steps;
         long batch = Math.Max(1, t.BatchSize); // a batch size below 1 is refused later, naming it
         return epochs * ((n + batch - 1) / batch);

@@ -41,7 +41,7 @@ public sealed class TrainingJob : ITrainingObserver
             Preset = plan.Preset,
             Description = $"{plan.Request.Dataset}, preparing",
             Model = modelName,
-            TotalSteps = (int)Math.Min(int.MaxValue, Overrides.TotalSteps(plan.Request)),
+            TotalSteps = (int)Math.Min(int.MaxValue, Overrides.KnownTotalSteps(plan.Request) ?? 0), // image epochs: once the data is in
             CreatedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
         };
     }

@@ -60,7 +60,7 @@ public sealed class TrainingServiceTests
         await using var server = await RunningServer.InMemory();
         var job = await Start(server, Fast(overrides: new TrainingOverrides { SnapshotEvery = 10 }));
         Assert.Equal("job-1", job.Id);
-        Assert.Equal(JobState.Queued, job.State);
+        Assert.True(job.State is JobState.Queued or JobState.Running, $"a new job is queued (preparing) or running, not {job.State}");
         Assert.Equal(Moons, job.Preset);
         Assert.Equal($"{Moons}-job-1", job.Model);
 
