@@ -64,6 +64,7 @@ public static class FlowLiveServer
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton(_ => new ComputeScheduler(ComputeWorkers(), settings.Limits.MaxQueuedWork));
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<DataExamples>();
         builder.Services.AddSingleton<JobManager>();
         builder.Services.AddHostedService<ServerLifetime>();
 
