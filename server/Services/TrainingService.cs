@@ -1,6 +1,7 @@
 using FlowLive.Protos.V1;
 using FlowLive.Server.Jobs;
 using FlowLive.Server.Wire;
+using FlowLive.Training.Presets;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +45,13 @@ public sealed class TrainingService(JobManager jobs, IOptions<ServerOptions> opt
     {
         var response = new ListJobsResponse();
         response.Jobs.AddRange(jobs.Jobs.Select(j => j.Describe()));
+        return Task.FromResult(response);
+    }
+
+    public override Task<ListPresetsResponse> ListPresets(ListPresetsRequest request, ServerCallContext context)
+    {
+        var response = new ListPresetsResponse();
+        response.Presets.AddRange(PresetCatalog.All.Select(PresetMessages.Of));
         return Task.FromResult(response);
     }
 

@@ -173,6 +173,20 @@ public sealed class TrainingServiceTests
     }
 
     [Fact]
+    public async Task The_presets_are_listed_in_catalogue_order_with_their_kind_and_bar()
+    {
+        await using var server = await RunningServer.InMemory();
+        var presets = (await server.Training.ListPresetsAsync(new ListPresetsRequest())).Presets;
+        Assert.Equal(PresetCatalog.Names, presets.Select(p => p.Name));
+        var moons = presets.Single(p => p.Name == Moons);
+        Assert.Equal(("2d", "test_nll <= 1.87"), (moons.Kind, moons.Bar));
+        Assert.Equal(PresetCatalog.Find(Moons)!.Exercise, moons.Title);
+        Assert.Equal("images", presets.Single(p => p.Name == "glow-mnist").Kind);
+        Assert.Equal("vae", presets.Single(p => p.Name == "vae-flowprior").Kind);
+        Assert.Equal("gap (reported, no bar)", presets.Single(p => p.Name == "dtu-chequerboard").Bar);
+    }
+
+    [Fact]
     public async Task An_unknown_job_is_not_found_naming_it()
     {
         await using var server = await RunningServer.InMemory();
