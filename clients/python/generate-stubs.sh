@@ -12,7 +12,6 @@ if [ $# -ne 1 ] || [ "${1#-}" != "$1" ]; then
     exit 2
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-OUT="$1"
 PLUGIN="$(command -v grpc_python_plugin || true)"   # Debian's name for what pip's grpcio-tools calls protoc-gen-grpc_python
 GRPC_PROTOS=/usr/share/grpc-proto                   # Debian's grpc-proto: grpc/health/v1, grpc/reflection/v1alpha, ...
 
@@ -24,7 +23,8 @@ if [ ! -f /usr/include/google/protobuf/timestamp.proto ]; then
     echo "$0: google/protobuf/timestamp.proto is missing (sudo apt-get install -y libprotobuf-dev)" >&2
     exit 1
 fi
-mkdir -p "$OUT"
+mkdir -p "$1"
+OUT="$(cd "$1" && pwd)"   # absolute: protoc runs from protos/
 
 # The contract. google/protobuf/timestamp.proto comes from /usr/include (libprotobuf-dev); its Python module is in
 # python3-protobuf, so it needs no stub of its own.
