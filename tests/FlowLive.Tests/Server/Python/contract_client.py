@@ -428,6 +428,7 @@ def malformed_tensors_are_invalid_arguments_naming_the_field(c):
     expect(code, log_prob(tensor([0.0] * 9, [3, 3])), "points", "[3, 3]")                        # wrong dimensions
     expect(code, log_prob(tensor([0.0] * 2, [2])), "points")                                       # no batch dimension
     expect(code, log_prob(tensor_pb2.Tensor(shape=[2, 2], data=b"\0" * 12)), "points", "12 bytes")  # data shorter than shape
+    expect(code, log_prob(tensor_pb2.Tensor(shape=[2 ** 61, 2])), "points", "0 bytes")            # 2^61 x 8 bytes wraps to 0
     expect(code, log_prob(None), "points")                                                         # absent
     expect(code, log_prob(tensor([0.0, float("nan")], [1, 2])), "points", "finite")               # NaN
     expect(code, lambda: m.Encode(fl.EncodeRequest(model=POINTS, points=tensor([float("inf"), 0], [1, 2])), timeout=TIMEOUT), "points")
