@@ -85,7 +85,13 @@ public sealed class ComputeScheduler : IDisposable
         }
     }
 
-    private void Finished() => DepthChanged?.Invoke(Interlocked.Decrement(ref queued));
+    // Not DepthChanged?.Invoke(Interlocked.Decrement(...)): without a subscriber, ?. skips evaluating the argument,
+    // so the count never went down and the queue filled after MaxQueuedWork items.
+    private void Finished()
+    {
+        int depth = Interlocked.Decrement(ref queued);
+        DepthChanged?.Invoke(depth);
+    }
 
     private abstract class WorkItem
     {

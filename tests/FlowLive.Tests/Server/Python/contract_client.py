@@ -504,7 +504,7 @@ def main(argv):
                 print(f"ok   {function.__name__}")
             except Exception as problem:  # a failed assertion, an unexpected status: report it and go on
                 failed += 1
-                where = traceback.extract_tb(problem.__traceback__)[-1]
+                where = [frame for frame in traceback.extract_tb(problem.__traceback__) if frame.filename == __file__][-1]
                 reason = problem.details() if isinstance(problem, grpc.RpcError) else problem
                 print(f"FAIL {function.__name__}: {type(problem).__name__}: {reason} (line {where.lineno})")
     print(f"{len(CHECKS)} checks, {failed} failed")
