@@ -24,6 +24,14 @@ public sealed class FlowStepsScene : Scene
     private RgbaImage? splat;
     private DensityLayers? densities;
     private (float X0, float X1, float Y0, float Y1)? bounds;
+    private FlowTrace? grid;
+    private Probe? probe;
+    private ColourMode colourMode = ColourMode.BaseAngle;
+    private Rgba[] modeColours = [];
+
+    /// <summary>Log-dets ride along with the trace up to this many points (they double what streams).</summary>
+    private const int LogDetPoints = 200_000;
+    private const int GridLines = 13, GridLinePoints = 120;
 
     public override string Title => "Flow steps";
 
@@ -52,8 +60,13 @@ public sealed class FlowStepsScene : Scene
         }
     }
 
+    public Probe? Probed => probe;
+    public ColourMode Colours => colourMode;
+
     public override IEnumerable<(string Keys, string What)> Help =>
     [
+        ("click a point", "probe: its path through the layers and its log-likelihood waterfall"),
+        ("C", "colour by base angle / volume change / log-density"), ("G", "warped coordinate grid"),
         ("Space", "play / pause"), (", .", "step a layer back / forward"), ("[ ]", "slower / faster"),
         ("N", "new samples"), ("- +", "cooler / warmer"), ("P / O", "more / fewer points"), ("D", "density heatmap on/off"),
         ("drag, wheel", "pan, zoom"), ("R", "reset the view"), ("click the bar", "scrub through the layers"),
@@ -64,11 +77,14 @@ public sealed class FlowStepsScene : Scene
         trace = null;
         densities = null;
         bounds = null;
+        grid = null;
+        probe = null;
         animation.Reset(0);
         var settings = Context.Settings;
         var request = new TraceRequest
         {
             Model = Model.Name, Count = settings.Points, Seed = settings.Seed, Temperature = settings.Temperature,
+            IncludeLogDet = settings.Points <= LogDetPoints,
         };
         Context.Start("Trace", async cancellation =>
         {
@@ -79,7 +95,7 @@ public sealed class FlowStepsScene : Scene
                 if (incoming is null)
                 {
                     var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
-                    var created = incoming = new FlowTrace(Model.Name, (int)message.Total, message.LayerCount, kinds, message.Seed, withLogDet: false);
+                    var created = incoming = new FlowTrace(Model.Name, (int)message.Total, message.LayerCount, kinds, message.Seed, request.IncludeLogDet);
                     Context.Queue.Post(() =>
                     {
                         trace = created;
@@ -108,6 +124,7 @@ public sealed class FlowStepsScene : Scene
             Model = Model.Name, Columns = GridResolution, Rows = GridResolution, PerLayer = true,
             Bounds = new Bounds { XMin = window.X0, XMax = window.X1, YMin = window.Y0, YMax = window.Y1 },
         };
+        RequestGrid(window);
         var layers = new DensityLayers(complete.LayerCount, GridResolution, GridResolution, window);
         densities = layers;
         Context.Start("DensityGrid", async cancellation =>
@@ -115,6 +132,49 @@ public sealed class FlowStepsScene : Scene
             using var call = Context.Server.Models.DensityGrid(request, cancellationToken: cancellation);
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
                 Context.Queue.Post(() => layers.Add(message));
+        }, Streams);
+    }
+
+    /// <summary>
+    /// Lines of constant x and y in the base, traced forward through every layer: how each layer bends space. Drawn as
+    /// polylines moving with the points.
+    /// </summary>
+    private void RequestGrid((float X0, float X1, float Y0, float Y1) window)
+    {
+        var latents = new float[2 * 2 * GridLines * GridLinePoints];
+        int k = 0;
+        for (int line = 0; line < GridLines; line++)
+        {
+            float fixedAt = -3 + 6f * line / (GridLines - 1);
+            for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (-3.5f + 7f * i / (GridLinePoints - 1), fixedAt);
+            for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (fixedAt, -3.5f + 7f * i / (GridLinePoints - 1));
+        }
+        var request = new TraceRequest { Model = Model.Name, Latents = WireTensors.Of(latents, latents.Length / 2, 2) };
+        var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
+        Context.Start("Trace (grid)", async cancellation =>
+        {
+            var lines = new FlowTrace(Model.Name, latents.Length / 2, Model.Layers.Count, kinds, 0, withLogDet: false);
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) lines.Add(message);
+            Context.Queue.Post(() => grid = lines);
+        }, Streams);
+    }
+
+    /// <summary>Probes the data point under a click: its inverse trace with log-dets.</summary>
+    private void ProbeAt(System.Numerics.Vector2 point)
+    {
+        if (!Model.Invertible)
+        {
+            Context.Report($"{Model.Name} has layers without an inverse: points cannot be probed");
+            return;
+        }
+        var request = new TraceRequest { Model = Model.Name, Points = WireTensors.Of([point.X, point.Y], 1, 2), IncludeLogDet = true };
+        Context.Start("Trace (probe)", async cancellation =>
+        {
+            var states = new List<TraceResponse>();
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) states.Add(message);
+            Context.Queue.Post(() => probe = new Probe(point, states));
         }, Streams);
     }
 
@@ -137,11 +197,13 @@ public sealed class FlowStepsScene : Scene
             renderer.DrawImage(image, new RectangleF(topLeft.X, topLeft.Y, bottomRight.X - topLeft.X, bottomRight.Y - topLeft.Y), smooth: true);
         }
 
+        if (Context.Settings.ShowGrid && grid is { Complete: true }) DrawGrid(renderer, view, from, to, (float)t);
+        var colours = modeColours = PointColours.For(trace, colourMode, t < 0.5 ? from : to, modeColours);
         bool cpu = Context.Settings.PointsPath == PointsPath.Cpu || (Context.Settings.PointsPath == PointsPath.Auto && renderer.IsSoftware);
         if (cpu)
         {
             if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(trace.States[from], trace.States[to], (float)t, trace.Colours, trace.Received, view, splat,
+            splatter.Splat(trace.States[from], trace.States[to], (float)t, colours, trace.Received, view, splat,
                 PointSplatter.FootprintFor(trace.Received));
             renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
         }
@@ -149,11 +211,32 @@ public sealed class FlowStepsScene : Scene
         {
             cloud.From = Interleave(trace.States[from], trace.Received, cloud.From);
             cloud.To = Interleave(trace.States[to], trace.Received, cloud.To);
-            cloud.Colours = trace.Colours.AsSpan(0, trace.Received).ToArray();
+            cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
             cloud.Touch();
             renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
         }
+        if (probe is not null)
+        {
+            probe.DrawPath(renderer, view, animation.At(alpha));
+            probe.DrawWaterfall(renderer, new RectangleF(area.Right - 430, area.Bottom - 290, 420, 240));
+        }
         DrawScrubBar(renderer, area);
+    }
+
+    private void DrawGrid(IRenderer2D renderer, in ViewTransform view, int from, int to, float t)
+    {
+        var a = grid!.States[from];
+        var b = grid.States[to];
+        var line = new System.Numerics.Vector2[GridLinePoints];
+        for (int l = 0; l < 2 * GridLines; l++)
+        {
+            for (int i = 0; i < GridLinePoints; i++)
+            {
+                int k = l * GridLinePoints + i;
+                line[i] = view.ToPixels(new(a.X[k] + t * (b.X[k] - a.X[k]), a.Y[k] + t * (b.Y[k] - a.Y[k])));
+            }
+            renderer.DrawLines(line, new Rgba(255, 255, 255, 70), 1.2f, LineMode.Strip);
+        }
     }
 
     private static float[] Interleave(Rendering.PointStates state, int count, float[] reuse)
@@ -204,7 +287,8 @@ public sealed class FlowStepsScene : Scene
             case ViewerCommand.StepBack: animation.StepLayer(-1); return true;
             case ViewerCommand.Faster: animation.Speed = Math.Min(8, animation.Speed * 1.5); return true;
             case ViewerCommand.Slower: animation.Speed = Math.Max(0.1, animation.Speed / 1.5); return true;
-            case ViewerCommand.ResetView: panZoom.Reset(); return true;
+            case ViewerCommand.ResetView: panZoom.Reset(); probe = null; return true;
+            case ViewerCommand.ToggleColours: colourMode = (ColourMode)(((int)colourMode + 1) % 3); return true;
             case ViewerCommand.Resample: settings.Seed++; Restart(); return true;
             case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
             case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;
@@ -225,6 +309,12 @@ public sealed class FlowStepsScene : Scene
             animation.Scrub(Math.Clamp((x - bar.X) / bar.Width, 0, 1) * trace.LayerCount);
             return;
         }
-        panZoom.Handle(input, FittedView(PlotArea(area)));
+        var fitted = FittedView(PlotArea(area));
+        if (input is PointerClick probeClick)
+        {
+            ProbeAt(panZoom.Apply(fitted).ToData(probeClick.At));
+            return;
+        }
+        panZoom.Handle(input, fitted);
     }
 }

@@ -1,6 +1,7 @@
 extern alias viewer;
 using FlowLive.Protos.V1;
 using FlowLive.Tests.Server;
+using WireTensors = FlowLive.Tests.Server.WireTensors;
 using Grpc.Core;
 using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
@@ -130,5 +131,61 @@ public sealed class FlowStepsSceneTests
         app.Draw(renderer, 0.5);
         Assert.Contains(renderer.Texts, t => t.Contains("unreachable"));
         link.Dispose();
+    }
+
+    [Fact]
+    public async Task Clicking_a_point_probes_it_and_its_waterfall_adds_up_to_its_log_density()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var renderer = new RecordingRenderer(400, 400);
+        app.Draw(renderer, 1);
+        var view = Steps(app).LastView;
+        var target = new System.Numerics.Vector2(1.0f, 0.25f);
+        app.Pointer(new PointerClick(view.ToPixels(target)), new System.Numerics.Vector2(400, 400));
+        await RunUntil(app, a => Steps(a).Probed is not null);
+        var probe = Steps(app).Probed!;
+        Assert.Equal(target.X, probe.Point.X, 0.02f);
+        Assert.Equal(target.Y, probe.Point.Y, 0.02f);
+        Assert.Equal(9, probe.Path.Length);
+        Assert.Equal(probe.Point.X, probe.Path[^1].X, 1e-5f);
+        Assert.Equal(probe.BaseLogDensity + probe.Terms.Sum(), probe.LogDensity, 1e-3f);
+        var direct = await server.Models.LogProbAsync(new LogProbRequest { Model = Model, Points = WireTensors.Of([probe.Point.X, probe.Point.Y], 1, 2) });
+        Assert.Equal(WireTensors.Values(direct.LogProb)[0], probe.LogDensity, 1e-3f);
+    }
+
+    [Fact]
+    public async Task Colour_modes_follow_the_layers_log_dets_and_densities()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var trace = Steps(app).Trace!;
+        Assert.NotNull(trace.LogDet);
+        // The waterfall holds for every point: the last state's log-density is the base's minus all log-dets.
+        for (int i = 0; i < trace.Total; i += 1013)
+        {
+            float sum = trace.LogProb![0][i];
+            for (int k = 1; k <= trace.LayerCount; k++) sum -= trace.LogDet[k][i];
+            Assert.Equal(trace.LogProb[^1][i], sum, 1e-3f);
+        }
+        app.Command(ViewerCommand.ToggleColours);
+        Assert.Equal(viewer::FlowLive.Viewer.Rendering.ColourMode.VolumeChange, Steps(app).Colours);
+        var colours = viewer::FlowLive.Viewer.Rendering.PointColours.For(trace, Steps(app).Colours, 0, []);
+        int stretched = Enumerable.Range(0, trace.Total).MaxBy(i => trace.LogDet![1][i]);
+        int squeezed = Enumerable.Range(0, trace.Total).MinBy(i => trace.LogDet![1][i]);
+        Assert.True(trace.LogDet![1][stretched] > 0 && trace.LogDet[1][squeezed] < 0, "the first layer both stretches and squeezes");
+        Assert.True(colours[stretched].R > colours[stretched].B, "stretching is red");
+        Assert.True(colours[squeezed].B > colours[squeezed].R, "squeezing is blue");
+    }
+
+    static async Task RunUntil(ViewerApp app, Func<ViewerApp, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done(app))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out; message: {app.Context.Message}");
+            await Task.Delay(10);
+            app.Update(1.0 / 120);
+        }
     }
 }
