@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """FlowLive's contract checked from outside: a third-party client on Debian's python3-grpcio, with stubs protoc made
-from protos/, calling a running server (PythonClientTests starts one). Every ModelService rpc, health and reflection,
-and the error statuses the contract promises, with values checked against each other: LogProb of samples equals
-Sample's log_prob, Encode then Decode round-trips, Trace's last state is Sample's points for the same seed, grid cells
-are LogProb at their centres.
+from protos/, calling a running server (PythonClientTests starts one). Every ModelService and TrainingService rpc,
+health and reflection, and the error statuses the contract promises, with values checked against each other: LogProb
+of samples equals Sample's log_prob, Encode then Decode round-trips, Trace's last state is Sample's points for the same
+seed, grid cells are LogProb at their centres, a trained job's model serves like a bundled one.
 
 usage: PYTHONPATH=STUBS /usr/bin/python3 contract_client.py HOST:PORT
 
@@ -18,7 +18,7 @@ import traceback
 import grpc
 from google.protobuf import descriptor_pb2
 
-from flowlive.v1 import models_pb2 as fl, models_pb2_grpc, tensor_pb2
+from flowlive.v1 import models_pb2 as fl, models_pb2_grpc, tensor_pb2, training_pb2 as tr, training_pb2_grpc
 from health.v1 import health_pb2, health_pb2_grpc
 from reflection.v1 import reflection_pb2 as reflection_v1, reflection_pb2_grpc as reflection_v1_grpc
 from reflection.v1alpha import reflection_pb2 as reflection_v1alpha, reflection_pb2_grpc as reflection_v1alpha_grpc
@@ -26,7 +26,9 @@ from reflection.v1alpha import reflection_pb2 as reflection_v1alpha, reflection_
 POINTS = "two_moons-realnvp"    # a bundled 2-D RealNVP: invertible, exact log-dets, standard normal base
 IMAGES = "realnvp-mnist"        # the bundled digits flow, [1, 28, 28]
 UNKNOWN = "no-such-model"
+PRESET = "radboud-moons"        # a 2-D preset whose fast version trains in seconds
 TIMEOUT = 60
+TRAINING_TIMEOUT = 600          # a fast job on a busy machine
 LOG_2PI = math.log(2 * math.pi)
 
 
@@ -108,6 +110,7 @@ def check(function):
 class Client:
     def __init__(self, channel):
         self.models = models_pb2_grpc.ModelServiceStub(channel)
+        self.training = training_pb2_grpc.TrainingServiceStub(channel)
         self.health = health_pb2_grpc.HealthStub(channel)
         self.reflection = {
             "v1": (reflection_v1, reflection_v1_grpc.ServerReflectionStub(channel)),
@@ -145,6 +148,21 @@ class Client:
 
     def interpolate(self, **request):
         return list(self.models.Interpolate(fl.InterpolateRequest(**request), timeout=TIMEOUT))
+
+    def sample_data(self, **request):
+        return list(self.models.SampleData(fl.SampleDataRequest(**request), timeout=TIMEOUT))
+
+    def start(self, **request):
+        return self.training.StartTraining(tr.StartTrainingRequest(**request), timeout=TIMEOUT).job
+
+    def watch(self, job_id):
+        return list(self.training.WatchJob(tr.WatchJobRequest(job_id=job_id), timeout=TRAINING_TIMEOUT))
+
+    def job(self, job_id):
+        return self.training.GetJob(tr.GetJobRequest(job_id=job_id), timeout=TIMEOUT).job
+
+    def model_names(self):
+        return [m.name for m in self.models.ListModels(fl.ListModelsRequest(), timeout=TIMEOUT).models]
 
 
 @check
@@ -273,6 +291,17 @@ def trace_of_given_points_is_the_inverse_pass(c):
 
 
 @check
+def trace_of_given_latents_is_the_forward_pass(c):
+    latents = [[-1.5, 0.25], [0.0, 0.0], [0.75, 1.25]]
+    messages = c.trace(model=POINTS, latents=points_tensor(latents), include_log_det=True)
+    layers = len(c.info(POINTS).layers)
+    assert [m.layer_index for m in messages] == list(range(layers + 1)) and all(m.seed == 0 and m.total == 3 for m in messages)
+    assert flat(rows(messages[0].state)) == flat(latents), "state 0 is not the given latents"
+    close(flat(rows(messages[-1].state)), flat(rows(c.decode(latents).points)), "the last state vs Decode(latents)", atol=1e-5)
+    close(values(messages[0].log_prob), [standard_normal_log_prob(z) for z in latents], "state 0's log_prob vs log N(z)", atol=1e-4)
+
+
+@check
 def trace_of_the_image_model_follows_the_layer_shapes(c):
     info = c.info(IMAGES)
     messages = c.trace(model=IMAGES, count=1, seed=3)
@@ -361,8 +390,45 @@ def interpolate_between_data_points_starts_and_ends_at_them(c):
 
 
 @check
+def sample_data_draws_seeded_examples_of_the_models_data(c):
+    chunks = c.sample_data(model=POINTS, count=200, seed=4)
+    assert [ch.offset for ch in chunks] == [0] and chunks[0].total == 200 and chunks[0].seed == 4
+    assert chunks[0].dataset == c.info(POINTS).dataset and chunks[0].dataset != "", f"dataset {chunks[0].dataset!r}"
+    data = rows(chunks[0].points)
+    assert list(chunks[0].points.shape) == [200, 2] and all(math.isfinite(v) for v in flat(data))
+    assert values(c.sample_data(model=POINTS, count=200, seed=4)[0].points) == flat(data), "the same seed gave other examples"
+    assert values(c.sample_data(model=POINTS, count=200, seed=5)[0].points) != flat(data), "seeds 4 and 5 gave the same examples"
+    # The model was trained on this data: it is far likelier than the same points moved off it.
+    on = c.log_prob(data)
+    off = c.log_prob([[x + 4, y + 4] for x, y in data])
+    assert sum(on) / len(on) > sum(off) / len(off) + 5, f"mean log p {sum(on) / len(on):.2f} on the data, {sum(off) / len(off):.2f} off it"
+
+
+@check
+def sample_data_of_the_image_model_is_test_images_or_a_failed_precondition(c):
+    # Image examples need the data set on the server (FlowLive:DataDirectory); without it the contract says
+    # FAILED_PRECONDITION.
+    error = status_of(lambda: c.models.SampleData(fl.SampleDataRequest(model=IMAGES, count=2, seed=1), timeout=TIMEOUT))
+    if error is not None:
+        assert error.code() == grpc.StatusCode.FAILED_PRECONDITION, f"{error.code().name}: {error.details()}"
+        return
+    chunks = c.sample_data(model=IMAGES, count=16, seed=1)
+    assert [list(ch.points.shape) for ch in chunks] == [[16, 1, 28, 28]] and chunks[0].dataset == "mnist"
+    info = c.info(IMAGES)
+    pixels = values(chunks[0].points)
+    assert 0 <= min(pixels) and max(pixels) <= info.pixel_scale, f"pixels in [{min(pixels)}, {max(pixels)}], not on [0, {info.pixel_scale}]"
+    # On the model's scale the examples are likely images: no worse than its test figure (measured on uniformly
+    # dequantized pixels; the examples are their bins' centres, where the density is higher), far better than the
+    # 8 bits/dim of noise. On another scale (0..255) they would be all but impossible.
+    size = 28 * 28
+    log_prob = values(c.models.LogProb(fl.LogProbRequest(model=IMAGES, points=chunks[0].points), timeout=TIMEOUT).log_prob)
+    bits = sum(-(lp - size * math.log(256)) / (size * math.log(2)) for lp in log_prob) / len(log_prob)
+    assert 0 < bits < info.metrics["test_bits_per_dim"] + 0.5, f"{bits:.3f} bits/dim, the model's test figure {info.metrics['test_bits_per_dim']:.3f}"
+
+
+@check
 def health_answers_for_the_server_the_service_and_each_model(c):
-    for service in ("", "flowlive.v1.ModelService", POINTS, IMAGES):
+    for service in ("", "flowlive.v1.ModelService", "flowlive.v1.TrainingService", POINTS, IMAGES):
         response = c.health.Check(health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT)
         assert response.status == health_pb2.HealthCheckResponse.SERVING, f"health of '{service}': {response.status}"
     expect(grpc.StatusCode.NOT_FOUND, lambda: c.health.Check(health_pb2.HealthCheckRequest(service=UNKNOWN), timeout=TIMEOUT))
@@ -377,7 +443,7 @@ def reflection_serves_the_contract_these_stubs_were_made_from(c):
                     messages.ServerReflectionRequest(file_containing_symbol="flowlive.v1.ModelService")]
         listed, files = list(stub.ServerReflectionInfo(iter(requests), timeout=TIMEOUT))
         services = [s.name for s in listed.list_services_response.service]
-        for expected in ("flowlive.v1.ModelService", "grpc.health.v1.Health"):
+        for expected in ("flowlive.v1.ModelService", "flowlive.v1.TrainingService", "grpc.health.v1.Health"):
             assert expected in services, f"reflection {version} lists {services}"
         served = {}
         for raw in files.file_descriptor_response.file_descriptor_proto:
@@ -413,6 +479,7 @@ def every_rpc_answers_not_found_for_an_unknown_model_naming_it(c):
         "LogProb": lambda: m.LogProb(fl.LogProbRequest(model=UNKNOWN, points=A_POINT), timeout=TIMEOUT),
         "DensityGrid": lambda: m.DensityGrid(fl.DensityGridRequest(model=UNKNOWN), timeout=TIMEOUT),
         "Interpolate": lambda: m.Interpolate(fl.InterpolateRequest(model=UNKNOWN, latent_ends=points_tensor([[0, 0], [1, 1]]), steps=3), timeout=TIMEOUT),
+        "SampleData": lambda: m.SampleData(fl.SampleDataRequest(model=UNKNOWN, count=3), timeout=TIMEOUT),
     }
     for rpc, call in calls.items():
         try:
@@ -435,6 +502,8 @@ def malformed_tensors_are_invalid_arguments_naming_the_field(c):
     expect(code, lambda: m.Decode(fl.DecodeRequest(model=POINTS, latents=tensor([float("nan"), 0], [1, 2])), timeout=TIMEOUT), "latents")
     expect(code, lambda: m.Encode(fl.EncodeRequest(model=IMAGES, points=A_POINT), timeout=TIMEOUT), "points", "1, 28, 28")
     expect(code, lambda: m.Trace(fl.TraceRequest(model=POINTS, points=tensor([0.0] * 3, [1, 3])), timeout=TIMEOUT), "points")
+    expect(code, lambda: m.Trace(fl.TraceRequest(model=POINTS, latents=tensor([0.0] * 3, [1, 3])), timeout=TIMEOUT), "latents")
+    expect(code, lambda: m.Trace(fl.TraceRequest(model=POINTS, points=A_POINT, latents=A_POINT), timeout=TIMEOUT), "latents")
 
 
 @check
@@ -446,6 +515,7 @@ def bad_counts_seeds_and_temperatures_are_invalid_arguments_naming_the_field(c):
     expect(code, lambda: m.Sample(fl.SampleRequest(model=POINTS, count=0), timeout=TIMEOUT), "count")
     expect(code, lambda: m.Sample(fl.SampleRequest(model=POINTS, count=-5), timeout=TIMEOUT), "count")
     expect(code, lambda: m.Trace(fl.TraceRequest(model=POINTS), timeout=TIMEOUT), "count")
+    expect(code, lambda: m.SampleData(fl.SampleDataRequest(model=POINTS, count=0), timeout=TIMEOUT), "count")
     expect(code, lambda: m.Sample(fl.SampleRequest(model=POINTS, count=3, chunk_size=-1), timeout=TIMEOUT), "chunk_size")
 
 
@@ -471,6 +541,7 @@ def bad_interpolations_and_grids_are_invalid_arguments_naming_the_field(c):
 def requests_over_a_cap_are_resource_exhausted_naming_it(c):
     m, code = c.models, grpc.StatusCode.RESOURCE_EXHAUSTED
     expect(code, lambda: m.Sample(fl.SampleRequest(model=POINTS, count=10_000_000), timeout=TIMEOUT), "count", "MaxPoints")
+    expect(code, lambda: m.SampleData(fl.SampleDataRequest(model=POINTS, count=10_000_000), timeout=TIMEOUT), "count", "MaxPoints")
     expect(code, lambda: m.Sample(fl.SampleRequest(model=POINTS, count=3, chunk_size=1_000_000), timeout=TIMEOUT), "chunk_size")
     expect(code, lambda: m.Trace(fl.TraceRequest(model=POINTS, count=10_000_000), timeout=TIMEOUT), "count")
     expect(code, lambda: m.Interpolate(fl.InterpolateRequest(model=POINTS, latent_ends=points_tensor([[0, 0], [1, 1]]), steps=100_000), timeout=TIMEOUT), "steps", "MaxSteps")
@@ -483,6 +554,86 @@ def requests_over_a_cap_are_resource_exhausted_naming_it(c):
 @check
 def asking_a_model_for_what_it_cannot_do_is_a_failed_precondition(c):
     expect(grpc.StatusCode.FAILED_PRECONDITION, lambda: c.models.DensityGrid(fl.DensityGridRequest(model=IMAGES), timeout=TIMEOUT), IMAGES)
+
+
+# --- training ----------------------------------------------------------------------------------------------------
+
+@check
+def list_presets_names_what_start_training_takes(c):
+    presets = {p.name: p for p in c.training.ListPresets(tr.ListPresetsRequest(), timeout=TIMEOUT).presets}
+    assert PRESET in presets and presets[PRESET].kind == "2d", f"presets: {sorted(presets)}"
+    assert all(p.title and p.kind in ("2d", "images", "vae") for p in presets.values()), "a preset without a title or kind"
+
+
+def finished(messages, job_id):
+    assert messages and messages[0].WhichOneof("event") == "job" and messages[0].job.id == job_id, "the watch does not start with the job"
+    assert messages[-1].WhichOneof("event") == "job", "the watch does not end with the job"
+    return messages[-1].job
+
+
+@check
+def a_fast_preset_job_trains_while_watched_and_its_model_then_serves(c):
+    name = "python-" + PRESET
+    job = c.start(preset=PRESET, fast=True, model_name=name, overrides=tr.TrainingOverrides(seed=3))
+    assert job.id and job.preset == PRESET and job.model == name, f"{job}"
+    assert job.state in (tr.JOB_STATE_QUEUED, tr.JOB_STATE_RUNNING), tr.JobState.Name(job.state)
+    assert c.training.ListJobs(tr.ListJobsRequest(), timeout=TIMEOUT).jobs[0].id == job.id, "ListJobs is not newest first"
+
+    messages = c.watch(job.id)
+    done = finished(messages, job.id)
+    assert done.state == tr.JOB_STATE_SUCCEEDED and done.error == "", f"{tr.JobState.Name(done.state)}: {done.error}"
+    steps = [m.progress.step for m in messages if m.WhichOneof("event") == "progress"]
+    assert steps and steps == sorted(set(steps)) and steps[-1] == done.step, f"progress steps {steps}, final {done.step}"
+    assert all(math.isfinite(m.progress.train_loss) for m in messages if m.WhichOneof("event") == "progress")
+    assert math.isfinite(done.metrics["test_nll"]) and done.HasField("finished_at"), f"{done}"
+    assert c.job(job.id) == done, "GetJob differs from the watch's last message"
+
+    assert name in c.model_names(), f"{name} is not listed"
+    info = c.info(name)
+    assert info.status == fl.MODEL_STATUS_SERVING and info.preset == PRESET and list(info.data_shape) == [2], f"{info}"
+    points, log_prob = c.sampled(model=name, count=20, seed=2, temperature=1.0)
+    close(c.log_prob(points, model=name), log_prob, "the trained model's LogProb vs its Sample's log_prob", atol=1e-3)
+    expect(grpc.StatusCode.FAILED_PRECONDITION, lambda: c.training.CancelJob(tr.CancelJobRequest(job_id=job.id), timeout=TIMEOUT), job.id)
+    expect(grpc.StatusCode.INVALID_ARGUMENT, lambda: c.start(preset=PRESET, fast=True, model_name=name), "model_name", name)
+
+
+@check
+def a_cancelled_job_ends_cancelled_without_a_model_and_holds_the_only_slot_until_then(c):
+    name = "python-cancelled"
+    job = c.start(preset=PRESET, fast=True, model_name=name, overrides=tr.TrainingOverrides(steps=10_000_000))
+    # The server's one training slot (Limits:MaxConcurrentJobs) is taken while this job is queued or running.
+    expect(grpc.StatusCode.RESOURCE_EXHAUSTED, lambda: c.start(preset=PRESET, fast=True), "MaxConcurrentJobs")
+    cancelled = c.training.CancelJob(tr.CancelJobRequest(job_id=job.id), timeout=TIMEOUT).job
+    assert cancelled.id == job.id
+    done = finished(c.watch(job.id), job.id)
+    assert done.state == tr.JOB_STATE_CANCELLED, tr.JobState.Name(done.state)
+    assert name not in c.model_names(), "a cancelled job's model is listed"
+    expect(grpc.StatusCode.FAILED_PRECONDITION, lambda: c.training.CancelJob(tr.CancelJobRequest(job_id=job.id), timeout=TIMEOUT))
+
+
+@check
+def bad_training_requests_are_refused_naming_the_field(c):
+    t, unknown = c.training, "job-999999"
+    for rpc, call in {
+        "GetJob": lambda: t.GetJob(tr.GetJobRequest(job_id=unknown), timeout=TIMEOUT),
+        "WatchJob": lambda: t.WatchJob(tr.WatchJobRequest(job_id=unknown), timeout=TIMEOUT),
+        "CancelJob": lambda: t.CancelJob(tr.CancelJobRequest(job_id=unknown), timeout=TIMEOUT),
+    }.items():
+        try:
+            expect(grpc.StatusCode.NOT_FOUND, call, unknown)
+        except AssertionError as problem:
+            raise AssertionError(f"{rpc}: {problem}") from None
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    expect(invalid, lambda: t.GetJob(tr.GetJobRequest(job_id=""), timeout=TIMEOUT), "job_id")
+    expect(grpc.StatusCode.NOT_FOUND, lambda: c.start(preset="no-such-preset"), "no-such-preset")
+    expect(invalid, lambda: c.start(), "source")
+    expect(invalid, lambda: c.start(preset=PRESET, fast=True, model_name=POINTS), "model_name", POINTS)   # hosted already
+    expect(invalid, lambda: c.start(preset=PRESET, fast=True, model_name="bad/name"), "model_name")
+    expect(invalid, lambda: c.start(preset=PRESET, overrides=tr.TrainingOverrides(steps=0)), "overrides.steps")
+    expect(invalid, lambda: c.start(preset=PRESET, overrides=tr.TrainingOverrides(learning_rate=-1)), "overrides.learning_rate")
+    expect(invalid, lambda: c.start(request_json="{"), "request_json")
+    assert not any(j.state in (tr.JOB_STATE_QUEUED, tr.JOB_STATE_RUNNING)
+                   for j in t.ListJobs(tr.ListJobsRequest(), timeout=TIMEOUT).jobs), "a refused request started a job"
 
 
 @check
