@@ -38,9 +38,9 @@ public sealed class ContractTests
     }
 
     [SkippableTheory]
-    [InlineData("renumber a field", "flowlive/v1/models.proto", "int64 count = 2;", "int64 count = 12;", "FIELD_NO_DELETE", "\"count\"")]
-    [InlineData("delete a field", "flowlive/v1/models.proto", "  bool include_log_prob = 5;\n", "", "FIELD_NO_DELETE", "\"include_log_prob\"")]
-    [InlineData("rename a field", "flowlive/v1/models.proto", "int64 count = 2;", "int64 how_many = 2;", "FIELD_SAME_NAME", "\"count\"")]
+    [InlineData("renumber a field", "flowlive/v1/models.proto", "bool include_log_prob = 5;", "bool include_log_prob = 15;", "FIELD_NO_DELETE", "\"include_log_prob\"")]
+    [InlineData("delete a field", "flowlive/v1/models.proto", "  bool per_layer = 5;\n", "", "FIELD_NO_DELETE", "\"per_layer\"")]
+    [InlineData("rename a field", "flowlive/v1/models.proto", "bool include_log_det = 6;", "bool with_log_det = 6;", "FIELD_SAME_NAME", "\"include_log_det\"")]
     [InlineData("change a field's type", "flowlive/v1/tensor.proto", "bytes data = 2;", "string data = 2;", "FIELD_SAME_TYPE", "\"data\"")]
     [InlineData("rename an rpc", "flowlive/v1/models.proto", "rpc Trace(", "rpc TraceLayers(", "RPC_NO_DELETE", "\"Trace\"")]
     [InlineData("make a stream unary", "flowlive/v1/models.proto", "returns (stream SampleResponse)", "returns (SampleResponse)", "RPC_SAME_SERVER_STREAMING", "\"Sample\"")]
