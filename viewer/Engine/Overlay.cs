@@ -23,9 +23,10 @@ public sealed class Overlay
         string status = app.Model is null ? $"connecting to {app.Context.Server.Describe}" : app.Scene.Status;
         string line = $"{app.Scenes.ToList().IndexOf(app.Scene) + 1} {app.Scene.Title} · {status}";
         Panel(renderer, line, new Vector2(10, 8), Rgba.White);
+        // Frame rate in the bottom-right corner, out of the way of a long status line.
         string fps = $"{app.FramesPerSecond:0} fps";
-        var size = renderer.MeasureText(fps, TextHeight);
-        Panel(renderer, fps, new Vector2(renderer.Width - size.X - 18, 8), new Rgba(180, 220, 180));
+        var size = renderer.MeasureText(fps, TextHeight * 0.75f);
+        renderer.DrawText(fps, new Vector2(renderer.Width - size.X - 10, renderer.Height - size.Y - 6), TextHeight * 0.75f, new Rgba(180, 220, 180));
         if (app.Context.Message is { } message)
             Panel(renderer, message, new Vector2(10, 8 + TextHeight * 1.6f), new Rgba(255, 170, 120));
         if (app.Context.Settings.ShowHelp) Help(renderer, app);
