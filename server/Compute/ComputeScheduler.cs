@@ -85,7 +85,12 @@ public sealed class ComputeScheduler : IDisposable
         }
     }
 
-    private void Finished() => DepthChanged?.Invoke(Interlocked.Decrement(ref queued));
+    private void Finished()
+    {
+        // Decrement first: `DepthChanged?.Invoke(Interlocked.Decrement(...))` skips its argument with no subscriber.
+        int depth = Interlocked.Decrement(ref queued);
+        DepthChanged?.Invoke(depth);
+    }
 
     private abstract class WorkItem
     {
