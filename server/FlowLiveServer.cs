@@ -101,6 +101,9 @@ public static class FlowLiveServer
     /// <summary>One line per entry, or JSON objects for a log collector (FlowLive:LogFormat=json).</summary>
     static void ConsoleLog(ILoggingBuilder logging, ServerOptions settings)
     {
+        // The call observer writes one line per call; ASP.NET Core's own request-start and request-end lines would
+        // triple that.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (settings.LogFormat == "json")
             logging.AddJsonConsole(o =>
             {

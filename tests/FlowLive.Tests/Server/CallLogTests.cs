@@ -67,7 +67,7 @@ sealed class RecordingLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var fields = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception) + exception, fields.ToDictionary(f => f.Key, f => f.Value)));
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), fields.ToDictionary(f => f.Key, f => f.Value)));
         }
     }
 }
