@@ -1,5 +1,6 @@
 using System.Net;
 using FlowLive.Server.Compute;
+using FlowLive.Server.Jobs;
 using FlowLive.Server.Operations;
 using FlowLive.Server.Registry;
 using FlowLive.Server.Services;
@@ -70,6 +71,8 @@ public static class FlowLiveServer
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton(_ => new ComputeScheduler(ComputeWorkers(), settings.Limits.MaxQueuedWork));
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<DataExamples>();
+        builder.Services.AddSingleton<JobManager>();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton(metricsEndpoint);
         builder.Services.AddSingleton<ShutdownDrain>();
@@ -81,6 +84,7 @@ public static class FlowLiveServer
         host?.Invoke(builder);
         var app = builder.Build();
         app.MapGrpcService<ModelService>();
+        app.MapGrpcService<TrainingService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         metricsEndpoint.Map(app, app.Services.GetRequiredService<ServerMetrics>());

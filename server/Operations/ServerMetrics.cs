@@ -1,5 +1,6 @@
 using FlowLive.Protos.V1;
 using FlowLive.Server.Compute;
+using FlowLive.Server.Jobs;
 using FlowLive.Server.Registry;
 using Prometheus;
 
@@ -12,10 +13,7 @@ namespace FlowLive.Server.Operations;
 /// </summary>
 public sealed class ServerMetrics
 {
-    private readonly object jobsGate = new();
-    private Func<IEnumerable<JobState>>? jobStates;
-
-    public ServerMetrics(ComputeScheduler scheduler, ModelRegistry registry)
+    public ServerMetrics(ComputeScheduler scheduler, ModelRegistry registry, JobManager jobManager)
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -41,7 +39,7 @@ public sealed class ServerMetrics
             int serving = all.Count(m => m.IsServing);
             models.WithLabels("serving").Set(serving);
             models.WithLabels("failed").Set(all.Count - serving);
-            var counts = JobStates().CountBy(state => state).ToDictionary();
+            var counts = jobManager.Jobs.CountBy(job => job.State).ToDictionary();
             foreach (var state in Enum.GetValues<JobState>().Where(s => s != JobState.Unspecified))
                 jobs.WithLabels(StateLabel(state)).Set(counts.GetValueOrDefault(state));
         });
@@ -53,22 +51,6 @@ public sealed class ServerMetrics
     public Histogram TimeToFirstMessage { get; }
     public Counter PointsStreamed { get; }
     public Counter BytesStreamed { get; }
-
-    /// <summary>
-    /// Where the training-jobs gauge reads from: the job manager hands over the states of the jobs it keeps (read at
-    /// each scrape). Until one does, every state counts zero.
-    /// </summary>
-    public void CountTrainingJobs(Func<IEnumerable<JobState>> states)
-    {
-        lock (jobsGate) jobStates = states;
-    }
-
-    private IEnumerable<JobState> JobStates()
-    {
-        Func<IEnumerable<JobState>>? source;
-        lock (jobsGate) source = jobStates;
-        return source?.Invoke().ToList() ?? [];
-    }
 
     /// <summary>JOB_STATE_RUNNING as "running".</summary>
     private static string StateLabel(JobState state) => state.ToString().ToLowerInvariant();

@@ -1,11 +1,10 @@
 using FlowLive.Protos.Client;
 using FlowLive.Protos.V1;
 using FlowLive.Server;
-using FlowLive.Server.Operations;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
-using Microsoft.Extensions.Options;
+using Grpc.Net.Client;
+using Grpc.Reflection.V1Alpha;
 
 namespace FlowLive.Tests.Server;
 
@@ -57,55 +56,41 @@ public sealed class ApiKeyTests
         Assert.Equal("FlowLive:ApiKey", error.Setting);
     }
 
-    // The training service is its own helper's work; its gate is this interceptor's, checked here on a bare call.
     [Fact]
     public async Task Without_a_key_training_is_refused_beyond_loopback_naming_the_setting()
     {
-        var open = Interceptor(new ServerOptions { Host = "0.0.0.0", Insecure = true });
-        var error = await Assert.ThrowsAsync<RpcException>(() => Call(open, "/flowlive.v1.TrainingService/StartTraining"));
-        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
-        Assert.Contains("FlowLive:ApiKey", error.Status.Detail);
+        await using var open = await RunningServer.Kestrel(s =>
+        {
+            s.Host = "0.0.0.0";
+            s.Insecure = true;
+        });
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{new Uri(open.Address).Port}");
+        var training = new TrainingService.TrainingServiceClient(channel);
+        var start = await Assert.ThrowsAsync<RpcException>(async () =>
+            await training.StartTrainingAsync(new StartTrainingRequest { Preset = "radboud-moons", Fast = true }));
+        Assert.Equal(StatusCode.PermissionDenied, start.StatusCode);
+        Assert.Contains("FlowLive:ApiKey", start.Status.Detail);
+        var list = await Assert.ThrowsAsync<RpcException>(async () => await training.ListJobsAsync(new ListJobsRequest()));
+        Assert.Equal(StatusCode.PermissionDenied, list.StatusCode);
         // Reads stay open on that bind (it was opened on purpose with --insecure).
-        await Call(open, "/flowlive.v1.ModelService/ListModels");
+        Assert.NotEmpty((await new ModelService.ModelServiceClient(channel).ListModelsAsync(new ListModelsRequest())).Models);
 
-        var loopback = Interceptor(new ServerOptions());
-        await Call(loopback, "/flowlive.v1.TrainingService/StartTraining");
+        await using var loopback = await RunningServer.Kestrel();
+        Assert.Empty((await loopback.Training.ListJobsAsync(new ListJobsRequest())).Jobs);
     }
 
     [Fact]
-    public async Task With_a_key_training_anywhere_needs_the_key_and_health_never_does()
+    public async Task With_a_key_training_needs_it_and_reflection_does_not()
     {
-        var keyed = Interceptor(new ServerOptions { Host = "0.0.0.0", Insecure = true, ApiKey = Key });
-        await Call(keyed, "/flowlive.v1.TrainingService/StartTraining", Key);
-        var missing = await Assert.ThrowsAsync<RpcException>(() => Call(keyed, "/flowlive.v1.TrainingService/StartTraining"));
-        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
-        await Call(keyed, "/grpc.health.v1.Health/Check");
-        await Call(keyed, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+        await using var server = await RunningServer.Kestrel(s => s.ApiKey = Key);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await server.Training.ListJobsAsync(new ListJobsRequest()));
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Empty((await server.Training.ListJobsAsync(new ListJobsRequest(), new Metadata { { "x-api-key", Key } })).Jobs);
+
+        using var reflection = new ServerReflection.ServerReflectionClient(server.Channel).ServerReflectionInfo();
+        await reflection.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await reflection.RequestStream.CompleteAsync();
+        Assert.True(await reflection.ResponseStream.MoveNext());
+        Assert.Contains(reflection.ResponseStream.Current.ListServicesResponse.Service, s => s.Name == FlowLiveServer.TrainingServiceName);
     }
-
-    static ApiKeyInterceptor Interceptor(ServerOptions settings) => new(Options.Create(settings));
-
-    static Task<Empty> Call(ApiKeyInterceptor interceptor, string method, string? key = null)
-    {
-        var headers = new Metadata();
-        if (key is not null) headers.Add("x-api-key", key);
-        return interceptor.UnaryServerHandler(new Empty(), new BareCallContext(method, headers), (_, _) => Task.FromResult(new Empty()));
-    }
-}
-
-/// <summary>Just enough of a server call for an interceptor: its method and request headers.</summary>
-sealed class BareCallContext(string method, Metadata headers) : ServerCallContext
-{
-    protected override string MethodCore => method;
-    protected override string HostCore => "localhost";
-    protected override string PeerCore => "ipv4:127.0.0.1:1";
-    protected override DateTime DeadlineCore => DateTime.MaxValue;
-    protected override Metadata RequestHeadersCore => headers;
-    protected override CancellationToken CancellationTokenCore => CancellationToken.None;
-    protected override Metadata ResponseTrailersCore { get; } = [];
-    protected override Status StatusCore { get; set; }
-    protected override WriteOptions? WriteOptionsCore { get; set; }
-    protected override AuthContext AuthContextCore => new(null, []);
-    protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => throw new NotSupportedException();
-    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
 }
