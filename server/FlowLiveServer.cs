@@ -18,8 +18,9 @@ namespace FlowLive.Server;
 /// Builds the FlowLive gRPC server: Kestrel on one HTTP/2 endpoint for gRPC (TLS when a certificate is configured), the
 /// model and training services, standard health (the server, each service, each model by name), reflection (so
 /// `buf curl` needs no .proto files), Prometheus metrics on a port of their own, one structured log line per call,
-/// an API key check and a graceful shutdown that drains running calls. Configuration is ASP.NET Core's: appsettings.json, FlowLive__* environment
-/// variables, --FlowLive:Key=value arguments; <paramref name="configure"/> lets a caller (the CLI, tests) add its own.
+/// the API key check and a graceful shutdown that drains running calls (server/Operations). Configuration is ASP.NET
+/// Core's: appsettings.json, FlowLive__* environment variables, --FlowLive:Key=value arguments;
+/// <paramref name="configure"/> lets a caller (the CLI, tests) add its own.
 /// </summary>
 public static class FlowLiveServer
 {

@@ -16,6 +16,8 @@ namespace FlowLive.Protos.Client;
 /// </summary>
 public static class FlowLiveChannel
 {
+    private const int DefaultMaxReceiveMessageSize = 4 << 20;
+
     /// <param name="addresses">The replicas, e.g. "http://10.0.0.5:50051", all http or all https.</param>
     public static GrpcChannel Create(IReadOnlyList<string> addresses, FlowLiveChannelOptions? options = null)
     {
@@ -34,6 +36,7 @@ public static class FlowLiveChannel
             // The key travels in the clear only where the server itself was told to serve in the clear (--insecure).
             UnsafeUseInsecureChannelCallCredentials = !tls,
             ServiceConfig = ServiceConfig(options),
+            MaxReceiveMessageSize = options.MaxReceiveMessageSize ?? DefaultMaxReceiveMessageSize,
             LoggerFactory = options.LoggerFactory,
         });
     }

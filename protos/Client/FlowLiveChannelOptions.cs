@@ -18,6 +18,9 @@ public sealed class FlowLiveChannelOptions
     /// <summary>Attempts of a model (read) call that a replica answered UNAVAILABLE, the first included (1: no retries).</summary>
     public int MaxAttempts { get; init; } = 5;
 
+    /// <summary>The largest response message accepted, in bytes; null keeps grpc-dotnet's 4 MiB.</summary>
+    public int? MaxReceiveMessageSize { get; init; }
+
     /// <summary>How long to wait before watching a replica's health again after the watch failed.</summary>
     public TimeSpan HealthRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 

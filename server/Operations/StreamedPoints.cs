@@ -3,15 +3,16 @@ using FlowLive.Protos.V1;
 namespace FlowLive.Server.Operations;
 
 /// <summary>
-/// How many points a streamed response carries, for the points-streamed metric: the samples of a sample chunk, the
-/// points of a traced layer state, the cells of a density grid, the one point of an interpolation step, a training
-/// snapshot's samples and grid cells.
+/// How many points a streamed response carries, for the points-streamed metric: the samples of a sample chunk (or of
+/// a data-examples chunk), the points of a traced layer state, the cells of a density grid, the one point of an
+/// interpolation step, a training snapshot's samples and grid cells.
 /// </summary>
 public static class StreamedPoints
 {
     public static long In(object? message) => message switch
     {
         SampleResponse m => Rows(m.Points),
+        SampleDataResponse m => Rows(m.Points),
         TraceResponse m => Rows(m.State),
         DensityGridResponse m => Cells(m.Grid),
         InterpolateResponse m => m.Point is null ? 0 : 1,
