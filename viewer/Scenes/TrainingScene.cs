@@ -23,6 +23,7 @@ public sealed class TrainingScene : Scene
     private Rgba[] colours = [];
     private (float X0, float X1, float Y0, float Y1) window = (-3, 3, -3, 3);
     private CancellationTokenSource? watch;
+    private IReadOnlyList<Preset> presets = [];
 
     /// <summary>The preset T starts (its fast version unless <see cref="FullRun"/>).</summary>
     public string Preset { get; set; } = "radboud-moons";
@@ -42,10 +43,17 @@ public sealed class TrainingScene : Scene
           (job.BestValidationLoss is double best ? $" · best validation {best:0.000}" : "") +
           (job.Error is { Length: > 0 } error ? $" · {error}" : "");
 
-    public override IEnumerable<(string Keys, string What)> Help => [("T", $"start training {Preset} on the server"), ("C", "cancel the watched job")];
+    public override IEnumerable<(string Keys, string What)> Help =>
+        [("T", $"start training {Preset} on the server (its fast version)"), ("Tab", "choose another 2-D preset"), ("C", "cancel the watched job")];
 
     protected override void Started()
     {
+        Context.Start("ListPresets", async cancellation =>
+        {
+            var response = await Context.Server.Training.ListPresetsAsync(new ListPresetsRequest(), cancellationToken: cancellation);
+            var twoD = response.Presets.Where(p => p.Kind == "2d").ToList();
+            Context.Queue.Post(() => presets = twoD);
+        }, Streams);
         Context.Start("ListJobs", async cancellation =>
         {
             var jobs = await Context.Server.Training.ListJobsAsync(new ListJobsRequest(), cancellationToken: cancellation);
@@ -168,6 +176,12 @@ public sealed class TrainingScene : Scene
                         Watch(started.Job.Id);
                     });
                 }, Streams);
+                return true;
+            case ViewerCommand.NextModel or ViewerCommand.PreviousModel when presets.Count > 0:
+                int index = presets.ToList().FindIndex(p => p.Name == Preset);
+                int step = command == ViewerCommand.NextModel ? 1 : -1;
+                Preset = presets[((index + step) % presets.Count + presets.Count) % presets.Count].Name;
+                Context.Report($"T trains {Preset}");
                 return true;
             case ViewerCommand.CancelTraining when job is not null:
                 var id = job.Id;
