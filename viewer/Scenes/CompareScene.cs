@@ -31,6 +31,10 @@ public sealed class CompareScene : Scene
     public FlowTrace? Left => a;
     public FlowTrace? Right => b;
 
+    public override bool Ready => a is { Complete: true } && b is { Complete: true };
+
+    public override double StorySeconds => 2 * (animation.LayerCount / animation.Speed + animation.HoldSeconds);
+
     public override string Status => other is null ? $"{Model?.Name}: needs a second 2-D model on the server"
         : $"{Model.Name} | {other.Name} · same {Points:N0} base points · {(a?.Complete == true && b?.Complete == true ? $"position {animation.At(1):0.0}" : "receiving")}";
 

@@ -31,6 +31,9 @@ public sealed class DensityLayers(int layerCount, int columns, int rows, (float 
         lastBlend = null;
     }
 
+    /// <summary>Every prefix's grid has arrived.</summary>
+    public bool Complete => painted.All(p => p is not null);
+
     public bool Ready(int from, int to) => painted[from] is not null && painted[to] is not null;
 
     public RgbaImage Between(int from, int to, float t)

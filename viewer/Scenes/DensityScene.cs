@@ -35,6 +35,8 @@ public sealed class DensityScene : Scene
     public override string? Refuses(ModelInfo model) =>
         model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
 
+    public override bool Ready => heatmap is not null && samples is not null;
+
     public override string Status => heatmap is null ? $"{Model.Name}: waiting for the density grid"
         : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {samples?.Count ?? 0:N0} samples";
 

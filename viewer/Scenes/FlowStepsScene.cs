@@ -45,6 +45,10 @@ public sealed class FlowStepsScene : Scene
     /// <summary>Data to pixels as last drawn (probing a click and tests use it).</summary>
     public ViewTransform LastView { get; private set; }
 
+    public override bool Ready => trace is { Complete: true } && (!Context.Settings.ShowDensity || densities is { Complete: true });
+
+    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+
     public override string Status
     {
         get

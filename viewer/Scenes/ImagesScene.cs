@@ -27,6 +27,10 @@ public sealed class ImagesScene : Scene
     public ImageTrace? Trace => trace;
     public LayerAnimation Animation => animation;
 
+    public override bool Ready => trace is { Complete: true };
+
+    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+
     public override string Status => trace is not { Complete: true } ? $"{Model?.Name}: waiting for the server"
         : $"{Model.Name} · {(layerGrid ? "layer grid" : $"layer {animation.At(1):0.0} of {trace.LayerCount}")} · {trace.Samples} samples · T {Context.Settings.Temperature:0.0#}";
 

@@ -24,6 +24,15 @@ public abstract class Scene : IDisposable
     /// <summary>Why this scene cannot show <paramref name="model"/> (null when it can): e.g. flow steps need 2-D points.</summary>
     public abstract string? Refuses(ModelInfo model);
 
+    /// <summary>Everything the scene asked the server for has arrived (headless renders start recording then).</summary>
+    public abstract bool Ready { get; }
+
+    /// <summary>
+    /// Seconds a headless render of this scene should last to tell its whole story once (flow steps: base to data
+    /// and back), at the scene's current settings.
+    /// </summary>
+    public virtual double StorySeconds => 6;
+
     /// <summary>One line for the overlay: what is on screen now.</summary>
     public abstract string Status { get; }
 

@@ -37,6 +37,9 @@ public sealed class TrainingScene : Scene
     /// <summary>Any model: the scene shows the server's job, not the chosen model.</summary>
     public override string? Refuses(ModelInfo model) => null;
 
+    /// <summary>Ready once a job is watched and has sent a snapshot (a render then records it learning).</summary>
+    public override bool Ready => job is not null && Snapshots > 0;
+
     public override string Status => job is null ? $"no training job on the server: press T to train {Preset}"
         : $"{job.Id} {job.Preset} · {State(job.State)} · step {job.Step:N0} of {job.TotalSteps:N0}" +
           (job.TrainLoss is double train ? $" · train {train:0.000}" : "") +
