@@ -9,6 +9,8 @@ namespace FlowLive.Server;
 /// </summary>
 public static class ServerBinding
 {
+    public const int MinimumApiKeyLength = 16;
+
     public static void Check(ServerOptions settings)
     {
         if (settings.Port is < 0 or > 65535)
@@ -20,6 +22,17 @@ public static class ServerBinding
                 $"{settings.Host} is not a loopback address: configure TLS (FlowLive:CertificatePath) or pass --insecure to serve plain HTTP/2 to the network");
         if (tls && !File.Exists(settings.CertificatePath))
             throw new ServerConfigurationException("--certificate", $"no certificate file at {settings.CertificatePath}");
+        if (settings.MetricsPort is < -1 or > 65535)
+            throw new ServerConfigurationException("--metrics-port", $"must be -1 (no metrics), 0 (any free port) or up to 65535, got {settings.MetricsPort}");
+        if (settings.MetricsPort > 0 && settings.MetricsPort == settings.Port)
+            throw new ServerConfigurationException("--metrics-port", $"must differ from --port ({settings.Port}): metrics speak HTTP/1.1, gRPC HTTP/2");
+        if (settings.ApiKey is { } key && key.Trim().Length < MinimumApiKeyLength)
+            throw new ServerConfigurationException("FlowLive:ApiKey",
+                $"is {(key.Trim().Length == 0 ? "empty" : "too short")}: use at least {MinimumApiKeyLength} characters (e.g. `openssl rand -hex 32`), or unset it");
+        if (settings.LogFormat is not ("text" or "json"))
+            throw new ServerConfigurationException("--log-format", $"must be text or json, got '{settings.LogFormat}'");
+        if (!(settings.ShutdownSeconds >= 0))
+            throw new ServerConfigurationException("FlowLive:ShutdownSeconds", $"must be 0 or more, got {settings.ShutdownSeconds}");
         if (settings.ModelsDirectory is { Length: > 0 } dir && !Directory.Exists(dir))
             throw new ServerConfigurationException("--models", $"no folder at {dir}");
         try { Devices.DeviceChoice.Resolve(settings.Device); }

@@ -1,4 +1,5 @@
 using FlowLive.Server.Compute;
+using FlowLive.Server.Operations;
 using FlowLive.Server.Registry;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
@@ -9,12 +10,16 @@ namespace FlowLive.Server;
 
 /// <summary>
 /// Start-up and shutdown in one place: libtorch's thread count is set once, the models load before the first request,
-/// health says SERVING; on shutdown health turns NOT_SERVING and the compute queue refuses new work (UNAVAILABLE)
-/// while running streams finish or see their cancellation.
+/// health says SERVING. On shutdown, before Kestrel closes anything (StoppingAsync runs ahead of every StopAsync),
+/// health turns NOT_SERVING so balancers move on, new calls are refused with UNAVAILABLE, running calls get
+/// ShutdownSeconds to finish and are then cancelled (UNAVAILABLE too); only then does the compute queue close.
 /// </summary>
 sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry registry, ComputeScheduler scheduler,
-    HealthServiceImpl health, ILogger<ServerLifetime> log) : IHostedService
+    HealthServiceImpl health, ShutdownDrain drain, ILogger<ServerLifetime> log) : IHostedLifecycleService
 {
+    /// <summary>How long cancelled calls get to send their status before Kestrel closes the connections.</summary>
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var threads = options.Value.TorchThreads > 0 ? options.Value.TorchThreads : 1;
@@ -27,12 +32,26 @@ sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry regis
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         foreach (var service in new[] { "", FlowLiveServer.ModelServiceName, FlowLiveServer.TrainingServiceName })
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
         foreach (var model in registry.All) health.SetStatus(model.Name, HealthCheckResponse.Types.ServingStatus.NotServing);
+        var timeout = TimeSpan.FromSeconds(options.Value.ShutdownSeconds);
+        if (drain.Running > 0)
+            log.LogInformation("shutting down: {Calls} calls running, waiting up to {Seconds} s for them", drain.Running, timeout.TotalSeconds);
+        int cancelled = await drain.DrainAsync(timeout, CancelGrace, cancellationToken);
+        if (cancelled > 0)
+            log.LogWarning("shutting down: cancelled {Calls} calls still running after {Seconds} s (FlowLive:ShutdownSeconds)", cancelled, timeout.TotalSeconds);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
         scheduler.BeginShutdown();
         return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

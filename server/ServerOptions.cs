@@ -47,8 +47,28 @@ public sealed class ServerOptions
     /// <summary>The .pfx password.</summary>
     public string? CertificatePassword { get; set; }
 
-    /// <summary>When set, every rpc but health needs metadata "x-api-key" with this value (training always does).</summary>
+    /// <summary>
+    /// When set (16 characters or more), every rpc but health and reflection needs metadata "x-api-key" with this
+    /// value, else UNAUTHENTICATED. When not set, reads are open to whoever can reach the bind, and training rpcs are
+    /// open on a loopback bind only: on any other bind they are PERMISSION_DENIED until a key is set. Give it by
+    /// environment (FlowLive__ApiKey) or `flowlive serve --api-key-file FILE`, never on a command line (ps shows it).
+    /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The port of GET /metrics (Prometheus text, HTTP/1.1, on Host, with TLS when the gRPC port has it); 0 picks a
+    /// free one, -1 serves no metrics. Its own port because cleartext HTTP/2 (gRPC) and HTTP/1.1 cannot share one.
+    /// </summary>
+    public int MetricsPort { get; set; } = 9464;
+
+    /// <summary>Console log format: "text" (one line per entry) or "json" (one JSON object per entry, for collectors).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>
+    /// On shutdown, how long running calls get to finish after new ones are refused; calls still running then are
+    /// cancelled and answer UNAVAILABLE.
+    /// </summary>
+    public double ShutdownSeconds { get; set; } = 10;
 
     /// <summary>How often the models folders are rescanned for new, changed and removed files.</summary>
     public double ReloadSeconds { get; set; } = 2;

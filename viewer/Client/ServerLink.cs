@@ -4,26 +4,38 @@ using Grpc.Net.Client;
 namespace FlowLive.Viewer.Client;
 
 /// <summary>
-/// The viewer's connection to one FlowLive server (or several replicas: the channel balances over them). Channels
-/// connect lazily and reconnect by themselves; what a scene sees of a missing server is a failed call, which
-/// <see cref="Retrying"/> turns into an on-screen message and another attempt.
+/// The viewer's connection to one FlowLive server (or several replicas: model calls balance over them, training calls
+/// go to the first, see <see cref="ViewerChannels"/>). Channels connect lazily and reconnect by themselves; what a
+/// scene sees of a missing server is a failed call, which <see cref="Retrying"/> turns into an on-screen message and
+/// another attempt.
 /// </summary>
 public sealed class ServerLink : IDisposable
 {
-    private readonly GrpcChannel channel;
+    private readonly GrpcChannel models;
+    private readonly GrpcChannel training;
 
     public ServerLink(IReadOnlyList<string> addresses)
-        : this(ViewerChannels.Create(Check(addresses).Select(Normalise).ToList()), addresses.Select(Normalise).ToList())
+        : this(Check(addresses).Select(Normalise).ToList())
     {
     }
 
-    /// <summary>Over a channel made elsewhere (tests: an in-memory server's).</summary>
-    public ServerLink(GrpcChannel channel, IReadOnlyList<string> addresses)
+    private ServerLink(List<string> addresses)
+        : this(ViewerChannels.Models(addresses), ViewerChannels.Training(addresses), addresses)
     {
-        this.channel = channel;
+    }
+
+    /// <summary>Over a channel made elsewhere (tests: an in-memory server's), for model and training calls alike.</summary>
+    public ServerLink(GrpcChannel channel, IReadOnlyList<string> addresses)
+        : this(channel, channel, addresses)
+    {
+    }
+
+    private ServerLink(GrpcChannel models, GrpcChannel training, IReadOnlyList<string> addresses)
+    {
+        (this.models, this.training) = (models, training);
         Addresses = addresses;
-        Models = new ModelService.ModelServiceClient(channel);
-        Training = new TrainingService.TrainingServiceClient(channel);
+        Models = new ModelService.ModelServiceClient(models);
+        Training = new TrainingService.TrainingServiceClient(training);
     }
 
     private static IReadOnlyList<string> Check(IReadOnlyList<string> addresses) =>
@@ -38,5 +50,9 @@ public sealed class ServerLink : IDisposable
     public static string Normalise(string address) =>
         address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
 
-    public void Dispose() => channel.Dispose();
+    public void Dispose()
+    {
+        models.Dispose();
+        if (!ReferenceEquals(training, models)) training.Dispose();
+    }
 }

@@ -39,18 +39,22 @@ public sealed class RunningServer : IAsyncDisposable
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>An in-memory server (no sockets).</summary>
-    public static Task<RunningServer> InMemory(Action<ServerOptions>? configure = null) => Start(configure, kestrel: false);
+    /// <param name="host">A last say over the host, e.g. a logger provider that records what the server logs.</param>
+    public static Task<RunningServer> InMemory(Action<ServerOptions>? configure = null, Action<WebApplicationBuilder>? host = null) =>
+        Start(configure, host, kestrel: false);
 
-    /// <summary>A server on real Kestrel at 127.0.0.1 on a free port.</summary>
-    public static Task<RunningServer> Kestrel(Action<ServerOptions>? configure = null) => Start(configure, kestrel: true);
+    /// <summary>A server on real Kestrel at 127.0.0.1 on a free port (and its metrics on another).</summary>
+    public static Task<RunningServer> Kestrel(Action<ServerOptions>? configure = null, Action<WebApplicationBuilder>? host = null) =>
+        Start(configure, host, kestrel: true);
 
-    private static async Task<RunningServer> Start(Action<ServerOptions>? configure, bool kestrel)
+    private static async Task<RunningServer> Start(Action<ServerOptions>? configure, Action<WebApplicationBuilder>? host, bool kestrel)
     {
         var scratch = Directory.CreateTempSubdirectory("flowlive-server-test-").FullName;
         Directory.CreateDirectory(Path.Combine(scratch, "models"));
         var app = FlowLiveServer.Build([], settings =>
         {
             settings.Port = 0;
+            settings.MetricsPort = 0;
             settings.ModelsDirectory = Path.Combine(scratch, "models");
             settings.JobsDirectory = Path.Combine(scratch, "jobs");
             settings.ReloadSeconds = 0.2;
@@ -59,6 +63,7 @@ public sealed class RunningServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             if (!kestrel) builder.WebHost.UseTestServer();
+            host?.Invoke(builder);
         });
         await app.StartAsync();
         GrpcChannel channel;
