@@ -5,15 +5,17 @@ using FlowLive.Flows;
 using FlowLive.Imaging;
 using FlowLive.Models;
 using FlowLive.Cli;
+using FlowLive.Cli.Viewing;
 using FlowLive.Training;
 using static TorchSharp.torch;
 
 namespace FlowLive.Cli.Commands;
 
 /// <summary>
-/// `flowlive demo`: the main job on bundled defaults. Renders a bundled flow (models/, RealNVP on two moons by
-/// default) at work, layer by layer, to PNG in a second; with --train, or any training flag, it trains a fresh flow
-/// first (a few seconds on the CPU) and saves it too.
+/// `flowlive demo`: the main job on bundled defaults. Starts the server on the bundled models and opens the viewer on
+/// it (flow steps of RealNVP on two moons); without a display (or with --no-window) it says so and renders the same
+/// animation headless to a GIF instead, plus the layer-by-layer PNG figure. With --train, or any training flag, it
+/// trains a fresh flow first (a few seconds on the CPU), saves it and draws its figure.
 /// </summary>
 public static class DemoCommand
 {
@@ -26,10 +28,12 @@ public static class DemoCommand
             Description = "folder for the picture (and the model, when trained)",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")),
         };
-        var command = new Command("demo", "show a bundled 2-D flow layer by layer as a PNG (no display needed); --train trains a fresh one first");
+        var noWindow = new Option<bool>("--no-window") { Description = "render the animation to a GIF instead of opening the viewer" };
+        var command = new Command("demo", "open the viewer on the bundled models (no display: render its animation to a GIF); --train trains a fresh flow first");
         options.AddTo(command);
         command.Options.Add(train);
         command.Options.Add(outDir);
+        command.Options.Add(noWindow);
         command.SetAction(parsed =>
         {
             string folder = parsed.GetValue(outDir)!.FullName;
@@ -78,9 +82,13 @@ public static class DemoCommand
                 using var data = ToyDatasets.Get(dataset).Sample(4000, generator);
                 FlowFigure2D.Render(flow, data, title, new FlowFigure2D.Options { Seed = seed }).SavePng(picturePath);
                 output.WriteLine($"wrote {picturePath}");
-                output.WriteLine($"next: ./flowlive report {bundled ?? Path.Combine(folder, name + ModelFile.Extension)} --out {folder}");
             }
-            return 0;
+            if (bundled is null)
+            {
+                output.WriteLine($"next: ./flowlive report {Path.Combine(folder, name + ModelFile.Extension)} --out {folder}");
+                return 0;
+            }
+            return DemoViewer.Show(output, name, folder, windowWanted: !parsed.GetValue(noWindow));
         });
         return command;
     }
