@@ -55,9 +55,13 @@ public static class TensorMessages
         if (message.Data.Length > maxBytes)
             throw Problems.OverCap(field, $"{maxBytes} bytes per message",
                 $"carries {message.Data.Length} bytes; split the samples over several requests");
-        long expectedBytes = count * sampleShape.Size * sizeof(float);
-        if (message.Data.Length != expectedBytes)
-            throw Problems.Invalid(field, $"data has {message.Data.Length} bytes; shape [{string.Join(", ", shape)}] needs {expectedBytes} (little-endian float32)");
+        // Compared by division: count x sample bytes can overflow a long (and then match an empty data field).
+        long sampleBytes = sampleShape.Size * sizeof(float);
+        if (message.Data.Length % sampleBytes != 0 || message.Data.Length / sampleBytes != count)
+        {
+            string needs = count <= long.MaxValue / sampleBytes ? $"{count * sampleBytes}" : $"{count} x {sampleBytes}";
+            throw Problems.Invalid(field, $"data has {message.Data.Length} bytes; shape [{string.Join(", ", shape)}] needs {needs} (little-endian float32)");
+        }
         var values = new float[count * sampleShape.Size];
         var bytes = message.Data.Span;
         if (BitConverter.IsLittleEndian) bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
