@@ -101,6 +101,11 @@ public static class BadRequestTable
             Add($"Encode digit points: {problem}", code, "points", mentions,
                 async c => await c.EncodeAsync(new EncodeRequest { Model = Digits, Points = tensor }));
 
+        Add("Decode digit latents: data-shaped", Invalid, "latents", "this model takes [n, 4, 14, 14]",
+            async c => await c.DecodeAsync(new DecodeRequest { Model = Digits, Latents = WireTensors.Of(new float[2 * 784], 2, 1, 28, 28) }));
+        Add("LogProb digit points: latent-shaped", Invalid, "points", "this model takes [n, 1, 28, 28]",
+            async c => await c.LogProbAsync(new LogProbRequest { Model = Digits, Points = WireTensors.Of(new float[2 * 784], 2, 4, 14, 14) }));
+
         // Interpolate: the path.
         Add("Interpolate latent_ends: 3 points", Invalid, "latent_ends", "needs exactly 2 points (start and end), got 3",
             Stream(c => c.Interpolate(new InterpolateRequest { Model = Moons, Steps = 3, LatentEnds = Points(3) })));

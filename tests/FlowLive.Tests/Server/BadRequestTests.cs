@@ -32,5 +32,8 @@ public sealed class BadRequestTests(ServedModels served)
             await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => row.Call(served.Models));
         var response = await served.Models.GetModelAsync(new Protos.V1.GetModelRequest { Model = ServedModels.Moons });
         Assert.Equal(Protos.V1.ModelStatus.Serving, response.Model.Status);
+        var samples = await Rpcs.ReadAll(served.Models.Sample(new Protos.V1.SampleRequest { Model = ServedModels.Moons, Count = 5 }));
+        Assert.Equal(10, WireTensors.Values(Assert.Single(samples).Points).Length);
+        Assert.Equal(0, served.Server.Service<FlowLive.Server.Compute.ComputeScheduler>().Depth);
     }
 }

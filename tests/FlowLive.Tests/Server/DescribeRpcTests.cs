@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
+using Grpc.Health.V1;
 using static FlowLive.Tests.Server.ServedModels;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace FlowLive.Tests.Server;
 
@@ -23,6 +25,17 @@ public sealed class DescribeRpcTests(ServedModels served)
         Assert.All(models.Where(m => m.Name != NaNWeights), m => Assert.Equal(ModelStatus.Serving, m.Status));
         // ListModels and GetModel say the same.
         foreach (var model in models) Assert.Equal(model, await Get(model.Name));
+    }
+
+    [Fact]
+    public async Task Health_says_serving_for_each_serving_model_and_not_serving_for_a_failed_one()
+    {
+        async Task<ServingStatus> Health(string service) =>
+            (await served.Server.Health.CheckAsync(new HealthCheckRequest { Service = service })).Status;
+        foreach (var name in new[] { Moons, Digits, Planar, IResNet }) Assert.Equal(ServingStatus.Serving, await Health(name));
+        Assert.Equal(ServingStatus.NotServing, await Health(NaNWeights));
+        Assert.Equal(ServingStatus.Serving, await Health(""));
+        Assert.Equal(ServingStatus.Serving, await Health("flowlive.v1.ModelService"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using FlowLive.Models;
 using FlowLive.Protos.V1;
 using FlowLive.Server.Compute;
 using Grpc.Core;
+using Xunit.Abstractions;
 
 namespace FlowLive.Tests.Server;
 
@@ -29,7 +30,7 @@ public sealed class KestrelServer : IAsyncLifetime
 /// Streams over real HTTP/2: a slow reader holds the server back (flow control) and loses nothing; a cancelled or
 /// expired call stops the server's work at once and frees it; a reload does not disturb a running stream.
 /// </summary>
-public sealed class KestrelStreamingTests(KestrelServer kestrel) : IClassFixture<KestrelServer>
+public sealed class KestrelStreamingTests(KestrelServer kestrel, ITestOutputHelper output) : IClassFixture<KestrelServer>
 {
     const int Chunk = 1000; // 12 KB messages with log-densities
     RunningServer Server => kestrel.Server;
@@ -109,6 +110,7 @@ public sealed class KestrelStreamingTests(KestrelServer kestrel) : IClassFixture
         var received = new List<SampleResponse> { call.ResponseStream.Current };
         await Task.Delay(1000);
         int chunksComputedWhileWaiting = work.Started - 1; // less the base draw
+        output.WriteLine($"chunks computed while the reader waited: {chunksComputedWhileWaiting} of {count / Chunk}");
         Assert.True(chunksComputedWhileWaiting < count / Chunk / 2,
             $"the server computed {chunksComputedWhileWaiting} of {count / Chunk} chunks while the client read none: no backpressure");
 
@@ -140,6 +142,7 @@ public sealed class KestrelStreamingTests(KestrelServer kestrel) : IClassFixture
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
 
         await AssertComputeStops(work, "after cancelling");
+        output.WriteLine($"work items of the cancelled stream: {work.Started}");
         Assert.True(work.Started < 1_000_000 / Chunk / 2, $"{work.Started} work items for a stream cancelled after its first chunk");
         var after = await ServerTensors.Count(kestrel.Compute);
         Assert.True(before.SameAs(after), $"live tensors before: {before}; after: {after}");
@@ -167,6 +170,7 @@ public sealed class KestrelStreamingTests(KestrelServer kestrel) : IClassFixture
         Assert.InRange(read, 1, 1_000_000 / Chunk - 1);
         Assert.True(DateTime.UtcNow >= deadline.AddMilliseconds(-50));
         await AssertComputeStops(work, "after the deadline");
+        output.WriteLine($"chunks read before the deadline: {read}; work items: {work.Started}");
     }
 
     [Fact]

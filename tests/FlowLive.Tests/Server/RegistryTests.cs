@@ -56,6 +56,23 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public async Task A_file_in_the_models_folder_hides_the_bundled_model_of_its_name_until_it_goes()
+    {
+        string bundled = BundledModels.Find("radboud-moons")!;
+        string? mine = null;
+        await using var server = await RunningServer.InMemory(settings =>
+            mine = TestModels.CopyBundled(settings.ModelsDirectory!, "two_moons-realnvp", "radboud-moons"));
+        var hiding = (await Find(server, "radboud-moons"))!;
+        Assert.Equal(Path.GetFullPath(mine!), hiding.FilePath);
+        Assert.Equal(Sha256Of(mine!), hiding.Sha256);
+
+        File.Delete(mine!);
+        Assert.True(await Rpcs.Eventually(async () => (await Find(server, "radboud-moons"))?.Sha256 == Sha256Of(bundled), Rescan), "the bundled model did not come back");
+        Assert.Equal(Path.GetFullPath(bundled), (await Find(server, "radboud-moons"))!.FilePath);
+        Assert.Equal(ServingStatus.Serving, await Health(server, "radboud-moons"));
+    }
+
+    [Fact]
     public async Task A_new_file_is_picked_up_a_changed_one_reloaded_and_a_removed_one_dropped()
     {
         await using var server = await ServerWith(folder => TestModels.CopyBundled(folder, "radboud-moons", "bystander"));
