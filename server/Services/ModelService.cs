@@ -13,7 +13,7 @@ namespace FlowLive.Server.Services;
 /// scheduler one chunk at a time, writing each chunk before computing the next: HTTP/2 flow control is the
 /// backpressure, and a cancelled or expired call stops at the next chunk, its work freed at once.
 /// </summary>
-public sealed class ModelService(ModelRegistry registry, ComputeScheduler compute, IOptions<ServerOptions> options)
+public sealed class ModelService(ModelRegistry registry, ComputeScheduler compute, DataExamples dataExamples, IOptions<ServerOptions> options)
     : Protos.V1.ModelService.ModelServiceBase
 {
     private readonly ServerLimits limits = options.Value.Limits;
@@ -63,9 +63,14 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         long largestState = flow.Layers.Select(l => l.DataShape.Size).Append(model.LatentShape.Size).Max();
         int chunk = Checks.ChunkSize(request.ChunkSize, largestState);
         bool fromData = request.Points is not null;
+        if (fromData && request.Latents is not null) throw Problems.Invalid("latents", "give points or latents, not both");
         long seed = 0;
         Batch source;
-        if (fromData)
+        if (request.Latents is not null)
+        {
+            source = TensorMessages.ReadBatch(request.Latents, "latents", model.LatentShape, limits.MaxMessageBytes);
+        }
+        else if (fromData)
         {
             RequestChecks.Invertible(model, "trace data points");
             source = TensorMessages.ReadBatch(request.Points, "points", model.DataShape, limits.MaxMessageBytes);
@@ -230,6 +235,25 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
                 if (states is not null) message.States.AddRange(states.Select(s => TensorMessages.ToMessage(s.State.Slice(i, 1))));
                 await responses.WriteAsync(message, ct);
             }
+        }
+    }
+
+    public override async Task SampleData(SampleDataRequest request, IServerStreamWriter<SampleDataResponse> responses, ServerCallContext context)
+    {
+        var (model, lease) = registry.Lease(request.Model);
+        using var _ = lease;
+        long count = Checks.Count(request.Count, "count", model);
+        long seed = RequestChecks.Seed(request.HasSeed, request.Seed);
+        var ct = context.CancellationToken;
+        var (examples, dataset) = await compute.Run(_ => dataExamples.Draw(model, count, seed), ct);
+        int chunk = Checks.ChunkSize(0, model.DataShape.Size);
+        for (long offset = 0; offset < examples.Count; offset += chunk)
+        {
+            long n = Math.Min(chunk, examples.Count - offset);
+            await responses.WriteAsync(new SampleDataResponse
+            {
+                Offset = offset, Points = TensorMessages.ToMessage(examples.Slice(offset, n)), Seed = seed, Total = examples.Count, Dataset = dataset,
+            }, ct);
         }
     }
 }

@@ -33,7 +33,13 @@ public sealed class RequestChecks(ServerLimits limits)
         return temperature;
     }
 
-    /// <summary>Points per message: the client's choice, or as many as fit in one message (at least one).</summary>
+    /// <summary>
+    /// Points per message when the client leaves it to the server: small enough that the first chunk arrives soon
+    /// (a viewer starts drawing while the rest computes), large enough that per-message costs stay negligible.
+    /// </summary>
+    public const int DefaultChunkPoints = 4096;
+
+    /// <summary>Points per message: the client's choice (up to what fits in one message), or the default.</summary>
     public int ChunkSize(int requested, long valuesPerPoint)
     {
         int fit = (int)Math.Max(1, limits.MaxMessageBytes / (valuesPerPoint * sizeof(float)));
@@ -41,7 +47,7 @@ public sealed class RequestChecks(ServerLimits limits)
         if (requested > fit)
             throw Problems.OverCap("chunk_size", $"{fit} points of {valuesPerPoint} values per message (Limits:MaxMessageBytes = {limits.MaxMessageBytes:N0} bytes)",
                 $"asks for {requested} points per message");
-        return requested == 0 ? fit : requested;
+        return requested == 0 ? Math.Min(fit, DefaultChunkPoints) : requested;
     }
 
     public int Steps(int steps)

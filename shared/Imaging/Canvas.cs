@@ -81,16 +81,3 @@ public sealed class Canvas
     /// <summary>Writes a PNG atomically (readers never see half a file).</summary>
     public void SavePng(string path) => Models.AtomicFile.Write(path, EncodePng());
 }
-
-public readonly record struct Rgb(byte R, byte G, byte B)
-{
-    public static readonly Rgb White = new(255, 255, 255);
-    public static readonly Rgb Black = new(0, 0, 0);
-    public static readonly Rgb Grey = new(128, 128, 128);
-
-    public static Rgb Lerp(Rgb a, Rgb b, double t)
-    {
-        t = Math.Clamp(t, 0, 1);
-        return new((byte)Math.Round(a.R + (b.R - a.R) * t), (byte)Math.Round(a.G + (b.G - a.G) * t), (byte)Math.Round(a.B + (b.B - a.B) * t));
-    }
-}

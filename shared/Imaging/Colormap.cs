@@ -1,6 +1,9 @@
 namespace FlowLive.Imaging;
 
-/// <summary>Perceptually ordered colour scales for densities (viridis, sampled at 9 stops and interpolated).</summary>
+/// <summary>
+/// Perceptually ordered colour scales for densities (viridis, sampled at 9 stops and interpolated), and the hue that
+/// colours points by where they started. Plain C#: the viewer links this file, so its colours match the figures'.
+/// </summary>
 public static class Colormap
 {
     static readonly Rgb[] ViridisStops =

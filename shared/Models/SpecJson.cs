@@ -27,10 +27,11 @@ public static class SpecJson
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the JSON is null");
 
     /// <summary>
-    /// A JSON error as "field: problem", the field written as in <see cref="SpecCheck"/> ("spec.flow.layers[0].net"),
-    /// the serializer's wording for nulls, wrong kinds and wrong value types replaced by plain words.
+    /// A JSON error as "field: problem", the field written as in <see cref="SpecCheck"/> ("spec.flow.layers[0].net",
+    /// or under another <paramref name="root"/>, e.g. a request's field), the serializer's wording for nulls, wrong kinds
+    /// and wrong value types replaced by plain words.
     /// </summary>
-    public static string Describe(Exception e)
+    public static string Describe(Exception e, string root = "spec")
     {
         string message = e.Message;
         string? path = (e as JsonException)?.Path;
@@ -41,7 +42,7 @@ public static class SpecJson
             path ??= message[(cut + 7)..].Split(' ', '|')[0].TrimEnd('.');
             message = message[..cut];
         }
-        string field = path is { Length: > 0 } ? "spec" + path.TrimStart('$') : "spec";
+        string field = path is { Length: > 0 } ? root + path.TrimStart('$') : root;
         bool isBase = field.EndsWith(".base", StringComparison.Ordinal);
         var kinds = isBase ? BaseKinds : LayerKinds;
         string problem = message switch

@@ -48,7 +48,8 @@ public sealed record CheckpointWritten(int Step, string Path, TimeSpan Elapsed) 
 public sealed record StoppedEarly(int Step, int BestStep, double BestValidationLoss, int Patience, TimeSpan Elapsed) : TrainingEvent(Step, Elapsed);
 
 /// <summary>
-/// What the model looks like now, taken when a caller asked (<see cref="TrainingLoop.RequestSnapshot"/>):
+/// What the model looks like now, taken when a caller asked (<see cref="TrainingLoop.RequestSnapshot"/>) or its
+/// <see cref="SnapshotSchedule"/> said so:
 /// samples in data space (for 2-D data, with a log-density grid over the held-out data's extent), row-major float32.
 /// </summary>
 public sealed record TrainingSnapshot(int Step, float[] Samples, long[] SampleShape, Imaging.DensityGrid? Density, TimeSpan Elapsed)

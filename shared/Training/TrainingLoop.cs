@@ -24,12 +24,14 @@ public sealed class TrainingLoop
     readonly LossScale scale;
     readonly ITrainingObserver? observer;
     readonly Func<int, TimeSpan, TrainingSnapshot>? snapshot;
+    readonly int snapshotEvery;
     int snapshotRequested;
 
     /// <param name="fingerprint">Identifies model and options: a checkpoint from another run is refused.</param>
     /// <param name="snapshot">Takes a snapshot of the model (called between steps when one was requested).</param>
+    /// <param name="snapshots">When to take snapshots unasked too (default: only when asked).</param>
     public TrainingLoop(ITrainable model, TrainingData data, TrainingOptions options, string fingerprint, LossScale scale,
-        ITrainingObserver? observer = null, Func<int, TimeSpan, TrainingSnapshot>? snapshot = null)
+        ITrainingObserver? observer = null, Func<int, TimeSpan, TrainingSnapshot>? snapshot = null, SnapshotSchedule? snapshots = null)
     {
         options.Validate();
         if (model.Parameters.Count == 0) throw new ArgumentException("the model has no learnable parameters to train");
@@ -42,6 +44,7 @@ public sealed class TrainingLoop
         this.snapshot = snapshot;
         StepsPerEpoch = data.StepsPerEpoch(options.BatchSize);
         TotalSteps = options.Epochs is int epochs && data.IsFinite ? checked(epochs * StepsPerEpoch) : options.Steps;
+        snapshotEvery = (snapshots ?? SnapshotSchedule.None).Interval(TotalSteps);
     }
 
     public int TotalSteps { get; }
@@ -171,7 +174,8 @@ public sealed class TrainingLoop
                 }
                 if (checkpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0 && !last)
                     WriteCheckpoint(checkpointPath, state, optimizer, goodWeights, goodOptimizer, bestWeights, Elapsed());
-                if (snapshot is not null && Interlocked.Exchange(ref snapshotRequested, 0) == 1)
+                bool scheduled = snapshotEvery > 0 && (step % snapshotEvery == 0 || last || state.StoppedEarly);
+                if (snapshot is not null && (Interlocked.Exchange(ref snapshotRequested, 0) == 1 || scheduled))
                 {
                     observer?.OnEvent(snapshot(step, Elapsed()));
                     model.Train(true);

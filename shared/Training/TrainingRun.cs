@@ -65,11 +65,8 @@ public sealed class TrainingRun : IDisposable
     {
         images ??= (name, dir) => ImageDatasets.Load(name, dir, log ?? TextWriter.Null);
         var options = request.Training;
-        options.Validate();
+        var (isImage, shape, spec) = Plan(request);
         var device = DeviceChoice.Resolve(request.Device);
-        bool isImage = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
-        Shape shape = isImage ? Shape.Image(1, request.Data.ImageSize, request.Data.ImageSize) : Shape.Vector(2);
-        var spec = request.Spec ?? BuildSpec(request, shape);
 
         TrainingData? data = null;
         Flow? flow = null;
@@ -139,6 +136,32 @@ public sealed class TrainingRun : IDisposable
         }
     }
 
+    /// <summary>
+    /// The checks <see cref="Prepare"/> makes before it touches any data or tensor (options, dataset, target, image
+    /// size, architecture), for a caller that must answer at once (the server's StartTraining) and prepare later.
+    /// Throws <see cref="ArgumentException"/> as <see cref="Prepare"/> does: "Field: problem", or an
+    /// <see cref="ArgumentOutOfRangeException"/> naming the <see cref="TrainingOptions"/> property. Returns the spec of
+    /// the flow it would build (so a caller can weigh it before any weight exists).
+    /// </summary>
+    public static FlowSpec Check(TrainingRequest request) => Plan(request).Spec;
+
+    static (bool IsImage, Shape Shape, FlowSpec Spec) Plan(TrainingRequest request)
+    {
+        request.Training.Validate();
+        bool isImage = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
+        if (request.Target is string target && !EnergyTargets.Names.Contains(target))
+            throw new ArgumentException($"Target: unknown target '{target}' (expected one of: {string.Join(", ", EnergyTargets.Names)})");
+        if (request.Target is null && !isImage)
+        {
+            try { ToyDatasets.Get(request.Dataset); }
+            catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
+        }
+        if (isImage && request.Data.ImageSize is not (14 or 28))
+            throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {request.Data.ImageSize}");
+        Shape shape = isImage ? Shape.Image(1, request.Data.ImageSize, request.Data.ImageSize) : Shape.Vector(2);
+        return (isImage, shape, request.Spec ?? BuildSpec(request, shape));
+    }
+
     /// <summary>Asks the running loop for a snapshot after its current step; safe from any thread.</summary>
     public void RequestSnapshot()
     {
@@ -149,13 +172,14 @@ public sealed class TrainingRun : IDisposable
     /// <summary>
     /// Trains on this thread. Cancellation writes a checkpoint to <paramref name="checkpointPath"/> (when given) and
     /// throws <see cref="TrainingCancelledException"/>; <paramref name="resumePath"/> continues a checkpoint exactly.
+    /// <paramref name="snapshots"/> sends snapshots unasked too (a watched run).
     /// </summary>
     public TrainingResult Run(ITrainingObserver? observer = null, CancellationToken cancellation = default,
-        string? checkpointPath = null, string? resumePath = null)
+        string? checkpointPath = null, string? resumePath = null, SnapshotSchedule? snapshots = null)
     {
         var resume = resumePath is null ? null : Checkpoint.Load(resumePath);
         var clock = Stopwatch.StartNew();
-        loop = new TrainingLoop(trainable, data, Request.Training, Fingerprint(), scale, observer, TakeSnapshot);
+        loop = new TrainingLoop(trainable, data, Request.Training, Fingerprint(), scale, observer, TakeSnapshot, snapshots);
         if (pendingSnapshot) loop.RequestSnapshot();
         LoopResult result;
         try
@@ -210,8 +234,8 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary><see cref="Run"/> on a dedicated thread (tensors and dispose scopes stay on it; nothing spans an await).</summary>
     public Task<TrainingResult> Start(ITrainingObserver? observer = null, CancellationToken cancellation = default,
-        string? checkpointPath = null, string? resumePath = null) =>
-        Task.Factory.StartNew(() => Run(observer, cancellation, checkpointPath, resumePath), CancellationToken.None,
+        string? checkpointPath = null, string? resumePath = null, SnapshotSchedule? snapshots = null) =>
+        Task.Factory.StartNew(() => Run(observer, cancellation, checkpointPath, resumePath, snapshots), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The reverse-KL objective on a fixed sample of 10,000 base points (its own seed).</summary>

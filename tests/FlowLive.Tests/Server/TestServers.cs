@@ -30,6 +30,9 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The folder the server watches for extra models (empty at start).</summary>
     public string ModelsDirectory => Path.Combine(scratch, "models");
 
+    /// <summary>The folder finished training jobs write their models to.</summary>
+    public string JobsDirectory => Path.Combine(scratch, "jobs");
+
     public ModelService.ModelServiceClient Models => new(Channel);
     public TrainingService.TrainingServiceClient Training => new(Channel);
     public Grpc.Health.V1.Health.HealthClient Health => new(Channel);

@@ -1,9 +1,8 @@
 using FlowLive.Data;
 using FlowLive.Data.Toy;
 using FlowLive.Models;
-using FlowLive.Training;
 
-namespace FlowLive.Cli;
+namespace FlowLive.Training;
 
 /// <summary>The training request a model was made with (older files: rebuilt from their dataset name), and its held-out data.</summary>
 public static class ModelRequests

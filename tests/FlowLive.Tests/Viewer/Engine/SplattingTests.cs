@@ -1,0 +1,82 @@
+extern alias viewer;
+using System.Numerics;
+using viewer::FlowLive.Viewer.Graphics;
+using viewer::FlowLive.Viewer.Rendering;
+
+namespace FlowLive.Tests.Viewer.Engine;
+
+public sealed class SplattingTests
+{
+    private static PointStates States(params (float X, float Y)[] points)
+    {
+        var states = new PointStates(points.Length);
+        states.Fill(0, points.SelectMany(p => new[] { p.X, p.Y }).ToArray());
+        return states;
+    }
+
+    [Fact]
+    public void A_point_lands_on_its_pixel_with_its_colour_and_the_rest_stays_transparent()
+    {
+        var image = new RgbaImage(20, 10);
+        var view = ViewTransform.Fit(-1, 1, -1, 1, new RectangleF(0, 0, 20, 10));
+        var points = States((0.5f, 0.5f));
+        new PointSplatter().Splat(points, points, 0, [new Rgba(200, 10, 30)], 1, view, image, footprint: 1);
+        var pixel = view.ToPixels(new Vector2(0.5f, 0.5f));
+        var ink = image[(int)pixel.X, (int)pixel.Y];
+        Assert.Equal((200, 10, 30), (ink.R, ink.G, ink.B));
+        Assert.True(ink.A > 0);
+        int inked = 0;
+        for (int y = 0; y < 10; y++) for (int x = 0; x < 20; x++) if (image[x, y].A > 0) inked++;
+        Assert.Equal(1, inked);
+        Assert.True(pixel.Y < 5, "y grows upwards in data, downwards in pixels");
+    }
+
+    [Fact]
+    public void Points_are_interpolated_between_states()
+    {
+        var image = new RgbaImage(101, 101);
+        var view = ViewTransform.Fit(-1, 1, -1, 1, new RectangleF(0, 0, 101, 101));
+        var from = States((-0.8f, 0f));
+        var to = States((0.8f, 0f));
+        var splatter = new PointSplatter();
+        foreach (var (t, x) in new[] { (0f, -0.8f), (0.5f, 0f), (1f, 0.8f) })
+        {
+            splatter.Splat(from, to, t, [Rgba.White], 1, view, image, footprint: 1);
+            var expected = view.ToPixels(new Vector2(x, 0));
+            Assert.True(image[(int)expected.X, (int)expected.Y].A > 0, $"ink at t = {t}");
+        }
+    }
+
+    [Fact]
+    public void Many_points_are_splatted_exactly_as_one_at_a_time_would_be_across_simd_blocks()
+    {
+        var random = new Random(3);
+        int n = 10_007;
+        var pts = Enumerable.Range(0, n).Select(_ => ((float)(random.NextDouble() * 2 - 1), (float)(random.NextDouble() * 2 - 1))).ToArray();
+        var states = States(pts);
+        var colours = Enumerable.Range(0, n).Select(i => new Rgba((byte)(i % 256), 0, 0)).ToArray();
+        var view = ViewTransform.Fit(-1, 1, -1, 1, new RectangleF(0, 0, 64, 64));
+        var image = new RgbaImage(64, 64);
+        new PointSplatter().Splat(states, states, 0.3f, colours, n, view, image, footprint: 1);
+        var counts = new int[64 * 64];
+        foreach (var (x, y) in pts)
+        {
+            var p = view.ToPixels(new Vector2(x, y));
+            if (p.X >= 0 && p.Y >= 0 && p.X < 64 && p.Y < 64) counts[(int)p.Y * 64 + (int)p.X]++;
+        }
+        for (int k = 0; k < counts.Length; k++)
+            Assert.Equal(counts[k] > 0, image[k % 64, k / 64].A > 0);
+    }
+
+    [Fact]
+    public void A_heatmap_is_brightest_where_the_density_is_highest()
+    {
+        var values = new[] { -20f, -5f, -1f, 0f };
+        var image = new RgbaImage(2, 2);
+        Heatmaps.Paint(values, Heatmaps.Top(values), image);
+        Assert.Equal(0f, Heatmaps.Top(values));
+        Assert.True(image[1, 1].G > image[0, 1].G && image[0, 1].G > image[1, 0].G, "viridis brightens with density");
+        Assert.True(image[0, 0].A < image[1, 1].A, "no-mass cells fade out");
+        Assert.Equal(float.MinValue < 0 ? -1f : 0f, Heatmaps.Top([float.MinValue, -1f]));
+    }
+}

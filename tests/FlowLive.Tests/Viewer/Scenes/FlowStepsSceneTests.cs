@@ -1,0 +1,191 @@
+extern alias viewer;
+using FlowLive.Protos.V1;
+using FlowLive.Tests.Server;
+using WireTensors = FlowLive.Tests.Server.WireTensors;
+using Grpc.Core;
+using viewer::FlowLive.Viewer.Client;
+using viewer::FlowLive.Viewer.Engine;
+using viewer::FlowLive.Viewer.Graphics;
+using viewer::FlowLive.Viewer.Scenes;
+
+namespace FlowLive.Tests.Viewer.Scenes;
+
+public sealed class FlowStepsSceneTests
+{
+    const string Model = "two_moons-realnvp";
+
+    /// <summary>The viewer app on an in-memory server, run update by update until <paramref name="done"/> holds.</summary>
+    internal static async Task<ViewerApp> RunUntil(RunningServer server, Func<ViewerApp, bool> done, ViewerSettings? settings = null,
+        int scene = 0, string? model = Model)
+    {
+        var link = new ServerLink(server.Channel, [server.Address]);
+        var context = new ViewerContext(link, new MessageQueue(), settings ?? new ViewerSettings { Points = 20_000 });
+        var app = new ViewerApp(context, [new FlowStepsScene(), new DensityScene()], scene, model);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done(app))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out; status: {app.Scene.Status}; message: {app.Context.Message}");
+            await Task.Delay(10);
+            app.Update(1.0 / 120);
+        }
+        return app;
+    }
+
+    static FlowStepsScene Steps(ViewerApp app) => (FlowStepsScene)app.Scene;
+
+    [Fact]
+    public async Task The_scene_holds_the_servers_trace_and_its_last_state_is_the_models_samples()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var trace = Steps(app).Trace!;
+        Assert.Equal(20_000, trace.Total);
+        Assert.Equal(8, trace.LayerCount);
+
+        var call = server.Models.Sample(new SampleRequest { Model = Model, Count = 20_000, Seed = 1, Temperature = 1 });
+        var expected = new List<float>();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync()) expected.AddRange(WireTensors.Values(chunk.Points));
+        var last = trace.States[^1];
+        for (int i = 0; i < 20_000; i += 97)
+        {
+            Assert.Equal(expected[2 * i], last.X[i], 1e-5f);
+            Assert.Equal(expected[2 * i + 1], last.Y[i], 1e-5f);
+        }
+    }
+
+    [Fact]
+    public async Task The_first_frame_is_a_centred_round_gaussian_blob_and_the_last_puts_the_ink_on_the_data()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var renderer = new RecordingRenderer(400, 400);
+        app.Context.Settings.ShowDensity = false;
+
+        Steps(app).Animation.Scrub(0);
+        app.Draw(renderer, 1);
+        var first = InkMoments(renderer.Images[^1].Image);
+        var origin = Steps(app).LastView.ToPixels(System.Numerics.Vector2.Zero);
+        Assert.InRange(first.CentreX, origin.X - 6, origin.X + 6); // centred on the base's mean
+        Assert.InRange(first.CentreY, origin.Y - 6, origin.Y + 6);
+        Assert.InRange(first.SpreadX / first.SpreadY, 0.8, 1.25); // radially symmetric: equal spread both ways
+
+        // The last state: most of the ink must sit where the model's density is high. Evaluate log p at the data
+        // coordinates of inked pixels (through the same view) and compare with a spread-out Gaussian blob's.
+        Steps(app).Animation.Scrub(8);
+        app.Draw(renderer, 1);
+        var trace = Steps(app).Trace!;
+        double lastMean = await MeanLogDensity(server, trace.States[^1], 2000);
+        double firstMean = await MeanLogDensity(server, trace.States[0], 2000);
+        Assert.True(lastMean > firstMean + 1, $"samples at the data sit in higher density ({lastMean:F2}) than base points ({firstMean:F2})");
+        var last = InkMoments(renderer.Images[^1].Image);
+        Assert.True(last.Inked < first.Inked, "moons are thinner than the Gaussian blob: fewer pixels inked");
+    }
+
+    static async Task<double> MeanLogDensity(RunningServer server, viewer::FlowLive.Viewer.Rendering.PointStates states, int n)
+    {
+        var values = new float[2 * n];
+        for (int i = 0; i < n; i++) (values[2 * i], values[2 * i + 1]) = (states.X[i], states.Y[i]);
+        var response = await server.Models.LogProbAsync(new LogProbRequest { Model = Model, Points = WireTensors.Of(values, n, 2) });
+        return WireTensors.Values(response.LogProb).Average();
+    }
+
+    static (double CentreX, double CentreY, double SpreadX, double SpreadY, int Inked) InkMoments(RgbaImage image)
+    {
+        double sum = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+        int inked = 0;
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                double a = image[x, y].A / 255.0;
+                if (a == 0) continue;
+                inked++;
+                (sum, sx, sy, sxx, syy) = (sum + a, sx + a * x, sy + a * y, sxx + a * x * x, syy + a * y * y);
+            }
+        double cx = sx / sum, cy = sy / sum;
+        return (cx, cy, Math.Sqrt(sxx / sum - cx * cx), Math.Sqrt(syy / sum - cy * cy), inked);
+    }
+
+    [Fact]
+    public async Task An_image_model_is_refused_with_a_message_and_a_2d_model_is_chosen_instead()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Model is not null, model: "realnvp-mnist");
+        Assert.Contains("2-D", app.Context.Message);
+        Assert.Equal(2, app.Model!.DataShape[0]);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_reported_and_the_app_keeps_running()
+    {
+        var link = new ServerLink(["127.0.0.1:1"]);
+        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
+        using var app = new ViewerApp(context, [new FlowStepsScene()]);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (app.Context.Message is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            app.Update(1.0 / 120);
+        }
+        Assert.Contains("unreachable", app.Context.Message);
+        var renderer = new RecordingRenderer();
+        app.Draw(renderer, 0.5);
+        Assert.Contains(renderer.Texts, t => t.Contains("unreachable"));
+        link.Dispose();
+    }
+
+    [Fact]
+    public async Task Clicking_a_point_probes_it_and_its_waterfall_adds_up_to_its_log_density()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var renderer = new RecordingRenderer(400, 400);
+        app.Draw(renderer, 1);
+        var view = Steps(app).LastView;
+        var target = new System.Numerics.Vector2(1.0f, 0.25f);
+        app.Pointer(new PointerClick(view.ToPixels(target)), new System.Numerics.Vector2(400, 400));
+        await RunUntil(app, a => Steps(a).Probed is not null);
+        var probe = Steps(app).Probed!;
+        Assert.Equal(target.X, probe.Point.X, 0.02f);
+        Assert.Equal(target.Y, probe.Point.Y, 0.02f);
+        Assert.Equal(9, probe.Path.Length);
+        Assert.Equal(probe.Point.X, probe.Path[^1].X, 1e-5f);
+        Assert.Equal(probe.BaseLogDensity + probe.Terms.Sum(), probe.LogDensity, 1e-3f);
+        var direct = await server.Models.LogProbAsync(new LogProbRequest { Model = Model, Points = WireTensors.Of([probe.Point.X, probe.Point.Y], 1, 2) });
+        Assert.Equal(WireTensors.Values(direct.LogProb)[0], probe.LogDensity, 1e-3f);
+    }
+
+    [Fact]
+    public async Task Colour_modes_follow_the_layers_log_dets_and_densities()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var trace = Steps(app).Trace!;
+        Assert.NotNull(trace.LogDet);
+        // The waterfall holds for every point: the last state's log-density is the base's minus all log-dets.
+        for (int i = 0; i < trace.Total; i += 1013)
+        {
+            float sum = trace.LogProb![0][i];
+            for (int k = 1; k <= trace.LayerCount; k++) sum -= trace.LogDet[k][i];
+            Assert.Equal(trace.LogProb[^1][i], sum, 1e-3f);
+        }
+        app.Command(ViewerCommand.ToggleColours);
+        Assert.Equal(viewer::FlowLive.Viewer.Rendering.ColourMode.VolumeChange, Steps(app).Colours);
+        var colours = viewer::FlowLive.Viewer.Rendering.PointColours.For(trace, Steps(app).Colours, 0, []);
+        int stretched = Enumerable.Range(0, trace.Total).MaxBy(i => trace.LogDet![1][i]);
+        int squeezed = Enumerable.Range(0, trace.Total).MinBy(i => trace.LogDet![1][i]);
+        Assert.True(trace.LogDet![1][stretched] > 0 && trace.LogDet[1][squeezed] < 0, "the first layer both stretches and squeezes");
+        Assert.True(colours[stretched].R > colours[stretched].B, "stretching is red");
+        Assert.True(colours[squeezed].B > colours[squeezed].R, "squeezing is blue");
+    }
+
+    static async Task RunUntil(ViewerApp app, Func<ViewerApp, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done(app))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out; message: {app.Context.Message}");
+            await Task.Delay(10);
+            app.Update(1.0 / 120);
+        }
+    }
+}

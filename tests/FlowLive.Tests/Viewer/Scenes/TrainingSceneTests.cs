@@ -1,0 +1,44 @@
+extern alias viewer;
+using FlowLive.Protos.V1;
+using FlowLive.Tests.Server;
+using viewer::FlowLive.Viewer.Client;
+using viewer::FlowLive.Viewer.Engine;
+using viewer::FlowLive.Viewer.Scenes;
+
+namespace FlowLive.Tests.Viewer.Scenes;
+
+public sealed class TrainingSceneTests
+{
+    [Fact]
+    public async Task Pressing_T_trains_on_the_server_and_the_scene_shows_snapshots_and_curves_until_it_succeeds()
+    {
+        await using var server = await RunningServer.InMemory();
+        var link = new ServerLink(server.Channel, [server.Address]);
+        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
+        var scene = new TrainingScene();
+        using var app = new ViewerApp(context, [scene]);
+        await Until(app, () => app.Model is not null);
+        app.Command(ViewerCommand.StartTraining);
+        await Until(app, () => scene.Job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled }, seconds: 90);
+        Assert.Equal(JobState.Succeeded, scene.Job!.State);
+        Assert.True(scene.Snapshots > 0, "snapshots arrived while it trained");
+        var renderer = new RecordingRenderer(800, 600);
+        app.Draw(renderer, 1);
+        Assert.Contains(renderer.Images, i => i.Image.Width == 800); // the samples, splatted
+        Assert.Contains(renderer.Texts, t => t.Contains("succeeded"));
+        var models = await server.Models.ListModelsAsync(new ListModelsRequest());
+        Assert.Contains(models.Models, m => m.Name == scene.Job.Model);
+        link.Dispose();
+    }
+
+    static async Task Until(ViewerApp app, Func<bool> done, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out; status: {app.Scene.Status}; message: {app.Context.Message}");
+            await Task.Delay(20);
+            app.Update(1.0 / 120);
+        }
+    }
+}

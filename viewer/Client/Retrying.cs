@@ -1,0 +1,56 @@
+using Grpc.Core;
+
+namespace FlowLive.Viewer.Client;
+
+/// <summary>
+/// How the viewer survives a server that is not there yet, goes away mid-stream or restarts: a call that fails for
+/// a transient reason (UNAVAILABLE, a dropped connection, an expired deadline) is reported on screen and tried again
+/// with growing pauses (up to 5 s) until it succeeds or the scene cancels it; a call the server refuses for a reason
+/// that retrying will not change (NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ...) is reported and dropped.
+/// </summary>
+public static class Retrying
+{
+    public static async Task Run(Func<CancellationToken, Task> attempt, Action<string?> report, string what, CancellationToken cancellation)
+    {
+        var pause = TimeSpan.FromMilliseconds(500);
+        while (!cancellation.IsCancellationRequested)
+        {
+            try
+            {
+                await attempt(cancellation);
+                report(null);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RpcException e) when (IsTransient(e.StatusCode))
+            {
+                report($"{what}: server unreachable ({Describe(e)}); retrying in {pause.TotalSeconds:0.#} s");
+            }
+            catch (RpcException e)
+            {
+                report($"{what}: {e.Status.Detail} ({e.StatusCode})");
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
+            {
+                report($"{what}: {e.Message}; retrying in {pause.TotalSeconds:0.#} s");
+            }
+            try { await Task.Delay(pause, cancellation); }
+            catch (OperationCanceledException) { return; }
+            pause = TimeSpan.FromSeconds(Math.Min(5, pause.TotalSeconds * 2));
+        }
+    }
+
+    public static bool IsTransient(StatusCode code) =>
+        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted;
+
+    private static string Describe(RpcException e) =>
+        string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail.Split('\n')[0];
+}

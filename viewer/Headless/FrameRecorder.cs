@@ -1,0 +1,69 @@
+using FlowLive.Viewer.Graphics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FlowLive.Viewer.Headless;
+
+/// <summary>
+/// Frames of a headless render: each written as a PNG as it comes (frame-0000.png, ...), and, at the end, an animated
+/// GIF of every <see cref="GifEvery"/>-th frame (GIFs are for sharing: a README, a slide) through ImageSharp. Files
+/// are written to temporary names and moved into place, so a reader never sees half a frame.
+/// </summary>
+public sealed class FrameRecorder : IDisposable
+{
+    private readonly List<Image<Rgba32>> gifFrames = [];
+    private readonly int gifDelay;
+    private int frame;
+
+    public FrameRecorder(string directory, double framesPerSecond, int gifEvery = 2, bool writePngs = true)
+    {
+        Directory = directory;
+        GifEvery = Math.Max(1, gifEvery);
+        WritePngs = writePngs;
+        System.IO.Directory.CreateDirectory(directory);
+        gifDelay = Math.Max(2, (int)Math.Round(100.0 * GifEvery / framesPerSecond)); // GIF delays are in 1/100 s
+    }
+
+    public string Directory { get; }
+    public int GifEvery { get; }
+    public bool WritePngs { get; }
+    public int Frames => frame;
+    public string GifPath => Path.Combine(Directory, "animation.gif");
+    public void Add(RgbaImage image)
+    {
+        using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
+        if (WritePngs) Atomic(Path.Combine(Directory, $"frame-{frame:D4}.png"), path => picture.SaveAsPng(path));
+        if (frame % GifEvery == 0) gifFrames.Add(picture.Clone());
+        frame++;
+    }
+
+    /// <summary>Writes the GIF of the frames so far; returns its path (null when there were no frames).</summary>
+    public string? Finish()
+    {
+        if (gifFrames.Count == 0) return null;
+        using var animation = gifFrames[0].Clone();
+        animation.Metadata.GetGifMetadata().RepeatCount = 0;
+        animation.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = gifDelay;
+        foreach (var next in gifFrames.Skip(1))
+        {
+            var added = animation.Frames.AddFrame(next.Frames.RootFrame);
+            added.Metadata.GetGifMetadata().FrameDelay = gifDelay;
+        }
+        Atomic(GifPath, path => animation.SaveAsGif(path, new GifEncoder { ColorTableMode = GifColorTableMode.Local }));
+        return GifPath;
+    }
+
+    private static void Atomic(string path, Action<string> write)
+    {
+        string temporary = path + ".partial";
+        write(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        foreach (var f in gifFrames) f.Dispose();
+        gifFrames.Clear();
+    }
+}

@@ -1,0 +1,44 @@
+using FlowLive.Viewer.Engine;
+using FlowLive.Viewer.Graphics;
+
+namespace FlowLive.Viewer.Headless;
+
+/// <summary>
+/// A scene rendered offscreen, frame by frame at a fixed rate (so two renders of the same scene are the same
+/// animation): wait until the scene has everything it asked the server for, then step and draw, handing each frame
+/// to the recorder. The same app and scenes as the window; only the clock and the framebuffer differ.
+/// </summary>
+public static class HeadlessSession
+{
+    public sealed record Result(int Frames, string? Gif, TimeSpan WaitedForServer);
+
+    /// <param name="frames">Frames to record; null: the scene's whole story once (<see cref="Scenes.Scene.StorySeconds"/>).</param>
+    public static Result Record(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int? frames,
+        TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(app.Model is not null && app.Scene.Ready))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (waited.Elapsed > timeout)
+                throw new TimeoutException($"{app.Scene.Title} was not ready after {timeout.TotalSeconds:0} s: " +
+                                           (app.Context.Message ?? app.Scene.Status));
+            Thread.Sleep(10);
+            app.Update(0);
+        }
+        var serverTime = waited.Elapsed;
+        int count = frames ?? Math.Max(1, (int)Math.Ceiling(app.Scene.StorySeconds * framesPerSecond));
+        var timestep = new FixedTimestep();
+        app.FramesPerSecond = framesPerSecond;
+        for (int i = 0; i < count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var (steps, alpha) = i == 0 ? (0, 1.0) : timestep.Advance(1.0 / framesPerSecond);
+            for (int s = 0; s < steps; s++) app.Update(timestep.StepSeconds);
+            if (steps == 0) app.Update(0);
+            app.Draw(renderer, alpha);
+            recorder.Add(renderer.ReadPixels());
+        }
+        return new Result(count, recorder.Finish(), serverTime);
+    }
+}

@@ -1,0 +1,2 @@
+// The viewer alone (`flowlive-viewer --server ADDRESS`); `flowlive view` and `flowlive demo` are the usual ways in.
+return FlowLive.Viewer.ViewerProgram.Run(args);

@@ -1,0 +1,114 @@
+using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
+using FlowLive.Viewer.Engine;
+using FlowLive.Viewer.Graphics;
+using FlowLive.Viewer.Rendering;
+using Grpc.Core;
+
+namespace FlowLive.Viewer.Scenes;
+
+/// <summary>
+/// Two models side by side on the same base samples (e.g. RealNVP against splines on the chequerboard): the left
+/// model's server draw is traced through it, and the very same latents are traced through the right model, so
+/// every colour marks the same base point in both halves and the layers can be compared step for step.
+/// </summary>
+public sealed class CompareScene : Scene
+{
+    private const int Points = 50_000;
+    private readonly LayerAnimation animation = new(0);
+    private readonly PointSplatter left = new(), right = new();
+    private FlowTrace? a, b;
+    private RgbaImage? leftImage, rightImage;
+    private ModelInfo? other;
+
+    public override string Title => "Compare";
+
+    public override string? Refuses(ModelInfo model) =>
+        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"comparison draws 2-D models; {model.Name} is not one";
+
+    /// <summary>The right-hand model: the next 2-D model after the chosen one, preferring one trained on the same data.</summary>
+    public ModelInfo? Other => other;
+    public FlowTrace? Left => a;
+    public FlowTrace? Right => b;
+
+    public override bool Ready => a is { Complete: true } && b is { Complete: true };
+
+    public override double StorySeconds => 2 * (animation.LayerCount / animation.Speed + animation.HoldSeconds);
+
+    public override string Status => other is null ? $"{Model?.Name}: needs a second 2-D model on the server"
+        : $"{Model.Name} | {other.Name} · same {Points:N0} base points · {(a?.Complete == true && b?.Complete == true ? $"position {animation.At(1):0.0}" : "receiving")}";
+
+    public override IEnumerable<(string Keys, string What)> Help => [("Space", "play / pause"), ("Tab", "change the left model (the right follows)")];
+
+    protected override void Started()
+    {
+        (a, b) = (null, null);
+        animation.Reset(0);
+        Context.Start("ListModels", async cancellation =>
+        {
+            var models = (await Context.Server.Models.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellation)).Models
+                .Where(m => m.Status == ModelStatus.Serving && Refuses(m) is null && m.Name != Model.Name).ToList();
+            var partner = models.FirstOrDefault(m => m.Dataset == Model.Dataset && m.Dataset != "") ?? models.FirstOrDefault();
+            Context.Queue.Post(() => other = partner);
+            if (partner is null) return;
+            var first = await TraceOf(Model, new TraceRequest { Model = Model.Name, Count = Points, Seed = Context.Settings.Seed }, cancellation);
+            Context.Queue.Post(() => a = first);
+            var latents = new float[2 * first.Total];
+            for (int i = 0; i < first.Total; i++) (latents[2 * i], latents[2 * i + 1]) = (first.States[0].X[i], first.States[0].Y[i]);
+            var second = await TraceOf(partner, new TraceRequest { Model = partner.Name, Latents = WireTensors.Of(latents, first.Total, 2), ChunkSize = 4096 }, cancellation);
+            Context.Queue.Post(() =>
+            {
+                b = second;
+                animation.Reset(Math.Max(first.LayerCount, second.LayerCount));
+            });
+        }, Streams);
+    }
+
+    private async Task<FlowTrace> TraceOf(ModelInfo model, TraceRequest request, CancellationToken cancellation)
+    {
+        using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+        FlowTrace? trace = null;
+        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
+        {
+            trace ??= new FlowTrace(model.Name, (int)message.Total, message.LayerCount, model.Layers.Select(l => l.Kind).Prepend("base").ToList(), message.Seed, false);
+            trace.Add(message);
+        }
+        return trace ?? throw new InvalidDataException($"{model.Name}: the trace was empty");
+    }
+
+    public override void Update(double seconds) => animation.Step(seconds);
+
+    public override void Draw(IRenderer2D renderer, double alpha, RectangleF area)
+    {
+        if (a is not { Complete: true } || b is not { Complete: true }) return;
+        float half = area.Width / 2;
+        // Each model moves through its own layers at the same pace, so both reach their data at the same moment.
+        double at = animation.At(alpha) / animation.LayerCount;
+        Half(renderer, a, at, left, ref leftImage, new RectangleF(area.X, area.Y + 50, half - 5, area.Height - 60));
+        Half(renderer, b, at, right, ref rightImage, new RectangleF(area.X + half + 5, area.Y + 50, half - 5, area.Height - 60));
+        renderer.FillRectangle(new RectangleF(area.X + half - 1, area.Y + 50, 2, area.Height - 60), new Rgba(255, 255, 255, 60));
+        renderer.DrawText(a.Model, new(area.X + 14, area.Bottom - 34), 20, Rgba.White);
+        renderer.DrawText(b.Model, new(area.X + half + 19, area.Bottom - 34), 20, Rgba.White);
+    }
+
+    private static void Half(IRenderer2D renderer, FlowTrace trace, double fraction, PointSplatter splatter, ref RgbaImage? image, RectangleF box)
+    {
+        var (from, t) = LayerAnimation.Segment(fraction * trace.LayerCount, trace.LayerCount);
+        var (x0, x1, y0, y1) = trace.Bounds();
+        var view = ViewTransform.Fit(x0, x1, y0, y1, new RectangleF(0, 0, box.Width, box.Height));
+        if (image is null || image.Width != (int)box.Width || image.Height != (int)box.Height) image = new RgbaImage(Math.Max(1, (int)box.Width), Math.Max(1, (int)box.Height));
+        splatter.Splat(trace.States[from], trace.States[Math.Min(trace.LayerCount, from + 1)], (float)t, trace.Colours, trace.Received, view, image,
+            PointSplatter.FootprintFor(trace.Received));
+        renderer.DrawImage(image, box, smooth: false);
+    }
+
+    public override bool Handle(ViewerCommand command)
+    {
+        switch (command)
+        {
+            case ViewerCommand.PlayPause: animation.Playing = !animation.Playing; return true;
+            case ViewerCommand.Resample: Context.Settings.Seed++; Restart(); return true;
+            default: return false;
+        }
+    }
+}

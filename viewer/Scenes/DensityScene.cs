@@ -1,0 +1,170 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using FlowLive.Imaging;
+using FlowLive.Protos.V1;
+using FlowLive.Viewer.Engine;
+using FlowLive.Viewer.Graphics;
+using FlowLive.Viewer.Rendering;
+using Grpc.Core;
+
+namespace FlowLive.Viewer.Scenes;
+
+/// <summary>
+/// Density: the model's log-density heatmap with a colour legend, its samples on top; pan and zoom, and the grid is
+/// asked for again over the new window a moment after the view settles, so zooming in shows real detail, not
+/// stretched pixels.
+/// </summary>
+public sealed class DensityScene : Scene
+{
+    private const int Resolution = 256;
+    private const int SampleCount = 5_000;
+    private const double SettleSeconds = 0.3;
+    private readonly PanZoom panZoom = new();
+    private readonly PointSplatter splatter = new();
+    private RgbaImage? heatmap, splat;
+    private (float X0, float X1, float Y0, float Y1) gridWindow, home;
+    private float top;
+    private Rendering.PointStates? samples;
+    private Rgba[] sampleColours = [];
+    private double sinceViewChange = -1;
+    private CancellationTokenSource? gridCall;
+    private ViewTransform lastView;
+
+    public override string Title => "Density";
+
+    public override string? Refuses(ModelInfo model) =>
+        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
+
+    public override bool Ready => heatmap is not null && samples is not null;
+
+    public override string Status => heatmap is null ? $"{Model.Name}: waiting for the density grid"
+        : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {samples?.Count ?? 0:N0} samples";
+
+    public override IEnumerable<(string Keys, string What)> Help =>
+        [("drag, wheel", "pan, zoom (the grid is recomputed)"), ("R", "reset the view"), ("N", "new samples")];
+
+    /// <summary>The latest grid's window and values (tests compare colours against them).</summary>
+    public (float X0, float X1, float Y0, float Y1) GridWindow => gridWindow;
+    public float[]? LogDensity { get; private set; }
+
+    protected override void Started()
+    {
+        heatmap = null;
+        LogDensity = null;
+        samples = null;
+        panZoom.Reset();
+        RequestGrid(null);
+        var request = new SampleRequest { Model = Model.Name, Count = SampleCount, Seed = Context.Settings.Seed, Temperature = Context.Settings.Temperature };
+        Context.Start("Sample", async cancellation =>
+        {
+            var points = new Rendering.PointStates(SampleCount);
+            using var call = Context.Server.Models.Sample(request, cancellationToken: cancellation);
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation))
+                points.Fill((int)chunk.Offset, MemoryMarshal.Cast<byte, float>(chunk.Points.Data.Span));
+            Context.Queue.Post(() =>
+            {
+                samples = points;
+                sampleColours = Enumerable.Repeat(new Rgba(255, 255, 255, 255), points.Count).ToArray();
+            });
+        }, Streams);
+    }
+
+    /// <summary>Asks for the grid over <paramref name="window"/> (null: the server's window around the samples).</summary>
+    private void RequestGrid((float X0, float X1, float Y0, float Y1)? window)
+    {
+        gridCall?.Cancel();
+        gridCall = CancellationTokenSource.CreateLinkedTokenSource(Streams);
+        var request = new DensityGridRequest { Model = Model.Name, Columns = Resolution, Rows = Resolution };
+        if (window is { } w) request.Bounds = new Bounds { XMin = w.X0, XMax = w.X1, YMin = w.Y0, YMax = w.Y1 };
+        bool first = window is null;
+        Context.Start("DensityGrid", async cancellation =>
+        {
+            using var call = Context.Server.Models.DensityGrid(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
+            {
+                var grid = message.Grid;
+                var values = MemoryMarshal.Cast<byte, float>(grid.LogDensity.Data.Span).ToArray();
+                var b = grid.Bounds;
+                Context.Queue.Post(() =>
+                {
+                    gridWindow = ((float)b.XMin, (float)b.XMax, (float)b.YMin, (float)b.YMax);
+                    if (first) { home = gridWindow; top = Heatmaps.Top(values); }
+                    LogDensity = values;
+                    heatmap = new RgbaImage(grid.Columns, grid.Rows);
+                    Heatmaps.Paint(values, top, heatmap);
+                });
+            }
+        }, gridCall.Token);
+    }
+
+    public override void Update(double seconds)
+    {
+        if (sinceViewChange < 0) return;
+        sinceViewChange += seconds;
+        if (sinceViewChange < SettleSeconds) return;
+        sinceViewChange = -1;
+        var topLeft = lastView.ToData(new Vector2(lastView.Viewport.X, lastView.Viewport.Y));
+        var bottomRight = lastView.ToData(new Vector2(lastView.Viewport.Right, lastView.Viewport.Bottom));
+        RequestGrid((topLeft.X, bottomRight.X, bottomRight.Y, topLeft.Y));
+    }
+
+    public override void Draw(IRenderer2D renderer, double alpha, RectangleF area)
+    {
+        if (heatmap is null) return;
+        var plot = PlotArea(area);
+        var view = lastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
+        var a = view.ToPixels(new(gridWindow.X0, gridWindow.Y1));
+        var b = view.ToPixels(new(gridWindow.X1, gridWindow.Y0));
+        renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
+        if (samples is { } points)
+        {
+            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
+            splatter.Splat(points, points, 0, sampleColours, points.Count, view, splat, footprint: 2);
+            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
+        }
+        Legend(renderer, new RectangleF(area.Right - 70, area.Y + 60, 18, area.Height - 140));
+    }
+
+    /// <summary>The colour bar: log-density from the top down to <see cref="Heatmaps.Range"/> nats below it.</summary>
+    private void Legend(IRenderer2D renderer, RectangleF bar)
+    {
+        const int steps = 32;
+        for (int i = 0; i < steps; i++)
+        {
+            var c = Colormap.Viridis(1 - (i + 0.5) / steps);
+            renderer.FillRectangle(new RectangleF(bar.X, bar.Y + bar.Height * i / steps, bar.Width, bar.Height / steps + 1), new Rgba(c.R, c.G, c.B));
+        }
+        for (int tick = 0; tick <= 4; tick++)
+        {
+            float value = top - Heatmaps.Range * tick / 4;
+            renderer.DrawText($"{value:0.#}", new Vector2(bar.X - 56, bar.Y + bar.Height * tick / 4 - 9), 16, Rgba.White);
+        }
+        renderer.DrawText("log p", new Vector2(bar.X - 30, bar.Bottom + 8), 16, Rgba.White);
+    }
+
+    private static RectangleF PlotArea(RectangleF area) => new(area.X + 10, area.Y + 50, area.Width - 110, area.Height - 60);
+
+    public override bool Handle(ViewerCommand command)
+    {
+        switch (command)
+        {
+            case ViewerCommand.ResetView:
+                panZoom.Reset();
+                sinceViewChange = 0;
+                return true;
+            case ViewerCommand.Resample:
+                Context.Settings.Seed++;
+                Restart();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public override void Pointer(PointerInput input, RectangleF area)
+    {
+        if (heatmap is null) return;
+        panZoom.Handle(input, ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, PlotArea(area)));
+        if (input is PointerDrag or PointerZoom) sinceViewChange = 0;
+    }
+}

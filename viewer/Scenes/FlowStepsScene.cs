@@ -1,0 +1,324 @@
+using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
+using FlowLive.Viewer.Engine;
+using FlowLive.Viewer.Graphics;
+using FlowLive.Viewer.Rendering;
+using Grpc.Core;
+
+namespace FlowLive.Viewer.Scenes;
+
+/// <summary>
+/// Flow steps: a cloud of base samples carried through every layer to the data and back. All states come from one
+/// Trace stream; the motion between consecutive states is interpolated here, so the animation never waits for the
+/// network. Optional heatmap: the log-density of the current layer prefix (DensityGrid per layer), cross-faded as
+/// the points move from one layer's state to the next.
+/// </summary>
+public sealed class FlowStepsScene : Scene
+{
+    private const int GridResolution = 160;
+    private readonly LayerAnimation animation = new(0);
+    private readonly PanZoom panZoom = new();
+    private readonly PointSplatter splatter = new();
+    private readonly PointCloud cloud = new();
+    private FlowTrace? trace;
+    private RgbaImage? splat;
+    private DensityLayers? densities;
+    private (float X0, float X1, float Y0, float Y1)? bounds;
+    private FlowTrace? grid;
+    private Probe? probe;
+    private ColourMode colourMode = ColourMode.BaseAngle;
+    private Rgba[] modeColours = [];
+
+    /// <summary>Log-dets ride along with the trace up to this many points (they double what streams).</summary>
+    private const int LogDetPoints = 200_000;
+    private const int GridLines = 13, GridLinePoints = 120;
+
+    public override string Title => "Flow steps";
+
+    public override string? Refuses(ModelInfo model) =>
+        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"flow steps draw 2-D models; {model.Name} models data of shape [{string.Join(", ", model.DataShape)}]";
+
+    /// <summary>The trace being shown (tests and the probe read it).</summary>
+    public FlowTrace? Trace => trace;
+    public LayerAnimation Animation => animation;
+
+    /// <summary>Data to pixels as last drawn (probing a click and tests use it).</summary>
+    public ViewTransform LastView { get; private set; }
+
+    public override bool Ready => trace is { Complete: true } && (!Context.Settings.ShowDensity || densities is { Complete: true });
+
+    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+
+    public override string Status
+    {
+        get
+        {
+            if (Model is null) return "no model yet";
+            if (trace is null) return $"{Model.Name}: waiting for the server";
+            double at = animation.At(1);
+            var (from, _) = LayerAnimation.Segment(at, trace.LayerCount);
+            string kind = at <= 0 ? "base" : trace.LayerKinds[Math.Min(trace.LayerCount, from + 1)];
+            string loading = trace.Complete ? "" : $" (receiving {100.0 * trace.Received / trace.Total:0}%)";
+            return $"{Model.Name} · layer {at:0.0} of {trace.LayerCount} ({kind}) · {trace.Received:N0} points{loading} · T {Context.Settings.Temperature:0.0#}" +
+                   (animation.Playing ? "" : " · paused");
+        }
+    }
+
+    public Probe? Probed => probe;
+    public ColourMode Colours => colourMode;
+
+    public override IEnumerable<(string Keys, string What)> Help =>
+    [
+        ("click a point", "probe: its path through the layers and its log-likelihood waterfall"),
+        ("C", "colour by base angle / volume change / log-density"), ("G", "warped coordinate grid"),
+        ("Space", "play / pause"), (", .", "step a layer back / forward"), ("[ ]", "slower / faster"),
+        ("N", "new samples"), ("- +", "cooler / warmer"), ("P / O", "more / fewer points"), ("D", "density heatmap on/off"),
+        ("drag, wheel", "pan, zoom"), ("R", "reset the view"), ("click the bar", "scrub through the layers"),
+    ];
+
+    protected override void Started()
+    {
+        trace = null;
+        densities = null;
+        bounds = null;
+        grid = null;
+        probe = null;
+        animation.Reset(0);
+        var settings = Context.Settings;
+        var request = new TraceRequest
+        {
+            Model = Model.Name, Count = settings.Points, Seed = settings.Seed, Temperature = settings.Temperature,
+            IncludeLogDet = settings.Points <= LogDetPoints,
+        };
+        Context.Start("Trace", async cancellation =>
+        {
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            FlowTrace? incoming = null;
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
+            {
+                if (incoming is null)
+                {
+                    var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
+                    var created = incoming = new FlowTrace(Model.Name, (int)message.Total, message.LayerCount, kinds, message.Seed, request.IncludeLogDet);
+                    Context.Queue.Post(() =>
+                    {
+                        trace = created;
+                        animation.Reset(created.LayerCount);
+                    });
+                }
+                var target = incoming;
+                Context.Queue.Post(() =>
+                {
+                    target.Add(message);
+                    if (target.Complete && ReferenceEquals(target, trace)) Arrived(target);
+                });
+            }
+        }, Streams);
+    }
+
+    /// <summary>The whole trace is here: fit the view to it and ask for the density grids over that window.</summary>
+    private void Arrived(FlowTrace complete)
+    {
+        var (x0, x1, y0, y1) = complete.Bounds();
+        float padX = 0.08f * (x1 - x0) + 1e-3f, padY = 0.08f * (y1 - y0) + 1e-3f;
+        bounds = (x0 - padX, x1 + padX, y0 - padY, y1 + padY);
+        var window = bounds.Value;
+        var request = new DensityGridRequest
+        {
+            Model = Model.Name, Columns = GridResolution, Rows = GridResolution, PerLayer = true,
+            Bounds = new Bounds { XMin = window.X0, XMax = window.X1, YMin = window.Y0, YMax = window.Y1 },
+        };
+        RequestGrid(window);
+        var layers = new DensityLayers(complete.LayerCount, GridResolution, GridResolution, window);
+        densities = layers;
+        Context.Start("DensityGrid", async cancellation =>
+        {
+            using var call = Context.Server.Models.DensityGrid(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
+                Context.Queue.Post(() => layers.Add(message));
+        }, Streams);
+    }
+
+    /// <summary>
+    /// Lines of constant x and y in the base, traced forward through every layer: how each layer bends space. Drawn as
+    /// polylines moving with the points.
+    /// </summary>
+    private void RequestGrid((float X0, float X1, float Y0, float Y1) window)
+    {
+        var latents = new float[2 * 2 * GridLines * GridLinePoints];
+        int k = 0;
+        for (int line = 0; line < GridLines; line++)
+        {
+            float fixedAt = -3 + 6f * line / (GridLines - 1);
+            for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (-3.5f + 7f * i / (GridLinePoints - 1), fixedAt);
+            for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (fixedAt, -3.5f + 7f * i / (GridLinePoints - 1));
+        }
+        var request = new TraceRequest { Model = Model.Name, Latents = WireTensors.Of(latents, latents.Length / 2, 2) };
+        var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
+        Context.Start("Trace (grid)", async cancellation =>
+        {
+            var lines = new FlowTrace(Model.Name, latents.Length / 2, Model.Layers.Count, kinds, 0, withLogDet: false);
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) lines.Add(message);
+            Context.Queue.Post(() => grid = lines);
+        }, Streams);
+    }
+
+    /// <summary>Probes the data point under a click: its inverse trace with log-dets.</summary>
+    private void ProbeAt(System.Numerics.Vector2 point)
+    {
+        if (!Model.Invertible)
+        {
+            Context.Report($"{Model.Name} has layers without an inverse: points cannot be probed");
+            return;
+        }
+        var request = new TraceRequest { Model = Model.Name, Points = WireTensors.Of([point.X, point.Y], 1, 2), IncludeLogDet = true };
+        Context.Start("Trace (probe)", async cancellation =>
+        {
+            var states = new List<TraceResponse>();
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) states.Add(message);
+            Context.Queue.Post(() => probe = new Probe(point, states));
+        }, Streams);
+    }
+
+    public override void Update(double seconds) => animation.Step(seconds);
+
+    public override void Draw(IRenderer2D renderer, double alpha, RectangleF area)
+    {
+        var plot = PlotArea(area);
+        if (trace is null || trace.Received == 0) return;
+        var view = LastView = panZoom.Apply(FittedView(plot));
+        var (from, t) = LayerAnimation.Segment(animation.At(alpha), trace.LayerCount);
+        int to = Math.Min(trace.LayerCount, from + 1);
+
+        if (Context.Settings.ShowDensity && densities is { } layers && layers.Ready(from, to))
+        {
+            var image = layers.Between(from, to, (float)t);
+            var (x0, x1, y0, y1) = layers.Window;
+            var topLeft = view.ToPixels(new(x0, y1));
+            var bottomRight = view.ToPixels(new(x1, y0));
+            renderer.DrawImage(image, new RectangleF(topLeft.X, topLeft.Y, bottomRight.X - topLeft.X, bottomRight.Y - topLeft.Y), smooth: true);
+        }
+
+        if (Context.Settings.ShowGrid && grid is { Complete: true }) DrawGrid(renderer, view, from, to, (float)t);
+        var colours = modeColours = PointColours.For(trace, colourMode, t < 0.5 ? from : to, modeColours);
+        bool cpu = Context.Settings.PointsPath == PointsPath.Cpu || (Context.Settings.PointsPath == PointsPath.Auto && renderer.IsSoftware);
+        if (cpu)
+        {
+            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
+            splatter.Splat(trace.States[from], trace.States[to], (float)t, colours, trace.Received, view, splat,
+                PointSplatter.FootprintFor(trace.Received));
+            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
+        }
+        else
+        {
+            cloud.From = Interleave(trace.States[from], trace.Received, cloud.From);
+            cloud.To = Interleave(trace.States[to], trace.Received, cloud.To);
+            cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
+            cloud.Touch();
+            renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
+        }
+        if (probe is not null)
+        {
+            probe.DrawPath(renderer, view, animation.At(alpha));
+            probe.DrawWaterfall(renderer, new RectangleF(area.Right - 430, area.Bottom - 290, 420, 240));
+        }
+        DrawScrubBar(renderer, area);
+    }
+
+    private void DrawGrid(IRenderer2D renderer, in ViewTransform view, int from, int to, float t)
+    {
+        var a = grid!.States[from];
+        var b = grid.States[to];
+        var line = new System.Numerics.Vector2[GridLinePoints];
+        for (int l = 0; l < 2 * GridLines; l++)
+        {
+            for (int i = 0; i < GridLinePoints; i++)
+            {
+                int k = l * GridLinePoints + i;
+                line[i] = view.ToPixels(new(a.X[k] + t * (b.X[k] - a.X[k]), a.Y[k] + t * (b.Y[k] - a.Y[k])));
+            }
+            renderer.DrawLines(line, new Rgba(255, 255, 255, 70), 1.2f, LineMode.Strip);
+        }
+    }
+
+    private static float[] Interleave(Rendering.PointStates state, int count, float[] reuse)
+    {
+        var values = reuse.Length == 2 * count ? reuse : new float[2 * count];
+        for (int i = 0; i < count; i++)
+        {
+            values[2 * i] = state.X[i];
+            values[2 * i + 1] = state.Y[i];
+        }
+        return values;
+    }
+
+    /// <summary>The bar at the bottom: where the animation is among the layers, with a tick per layer.</summary>
+    private void DrawScrubBar(IRenderer2D renderer, RectangleF area)
+    {
+        if (trace is null || trace.LayerCount == 0) return;
+        var bar = ScrubBar(area);
+        renderer.FillRectangle(bar, new Rgba(255, 255, 255, 40));
+        for (int k = 0; k <= trace.LayerCount; k++)
+        {
+            float x = bar.X + bar.Width * k / trace.LayerCount;
+            renderer.FillRectangle(new RectangleF(x - 1, bar.Y, 2, bar.Height), new Rgba(255, 255, 255, 120));
+        }
+        float at = (float)(animation.At(1) / trace.LayerCount);
+        renderer.FillRectangle(new RectangleF(bar.X, bar.Y, bar.Width * at, bar.Height), new Rgba(120, 190, 255, 140));
+    }
+
+    private static RectangleF ScrubBar(RectangleF area) => new(area.X + 40, area.Bottom - 26, area.Width - 80, 12);
+    private static RectangleF PlotArea(RectangleF area) => area with { Height = area.Height - 36 };
+
+    private ViewTransform FittedView(RectangleF plot)
+    {
+        var (x0, x1, y0, y1) = bounds ?? Padded(trace!.Bounds());
+        return ViewTransform.Fit(x0, x1, y0, y1, plot);
+    }
+
+    private static (float, float, float, float) Padded((float X0, float X1, float Y0, float Y1) b) =>
+        (b.X0 - 0.08f * (b.X1 - b.X0), b.X1 + 0.08f * (b.X1 - b.X0), b.Y0 - 0.08f * (b.Y1 - b.Y0), b.Y1 + 0.08f * (b.Y1 - b.Y0));
+
+    public override bool Handle(ViewerCommand command)
+    {
+        var settings = Context.Settings;
+        switch (command)
+        {
+            case ViewerCommand.PlayPause: animation.Playing = !animation.Playing; return true;
+            case ViewerCommand.StepForward: animation.StepLayer(+1); return true;
+            case ViewerCommand.StepBack: animation.StepLayer(-1); return true;
+            case ViewerCommand.Faster: animation.Speed = Math.Min(8, animation.Speed * 1.5); return true;
+            case ViewerCommand.Slower: animation.Speed = Math.Max(0.1, animation.Speed / 1.5); return true;
+            case ViewerCommand.ResetView: panZoom.Reset(); probe = null; return true;
+            case ViewerCommand.ToggleColours: colourMode = (ColourMode)(((int)colourMode + 1) % 3); return true;
+            case ViewerCommand.Resample: settings.Seed++; Restart(); return true;
+            case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
+            case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;
+            case ViewerCommand.MorePoints: settings.StepPoints(+1); Restart(); return true;
+            case ViewerCommand.FewerPoints: settings.StepPoints(-1); Restart(); return true;
+            default: return false;
+        }
+    }
+
+    public override void Pointer(PointerInput input, RectangleF area)
+    {
+        if (trace is null) return;
+        var bar = ScrubBar(area);
+        var grow = bar with { Y = bar.Y - 8, Height = bar.Height + 16 };
+        if (input is PointerClick click && grow.Contains(click.At) || input is PointerDrag drag && grow.Contains(drag.From))
+        {
+            float x = input is PointerClick c ? c.At.X : ((PointerDrag)input).To.X;
+            animation.Scrub(Math.Clamp((x - bar.X) / bar.Width, 0, 1) * trace.LayerCount);
+            return;
+        }
+        var fitted = FittedView(PlotArea(area));
+        if (input is PointerClick probeClick)
+        {
+            ProbeAt(panZoom.Apply(fitted).ToData(probeClick.At));
+            return;
+        }
+        panZoom.Handle(input, fitted);
+    }
+}
