@@ -42,6 +42,7 @@ public static class BadRequestTable
             ("LogProb", m => async c => await c.LogProbAsync(new LogProbRequest { Model = m, Points = Points(2) })),
             ("DensityGrid", m => Stream(c => c.DensityGrid(new DensityGridRequest { Model = m, Columns = 8 }))),
             ("Interpolate", m => Stream(c => c.Interpolate(new InterpolateRequest { Model = m, Steps = 3, LatentEnds = Points(2) }))),
+            ("SampleData", m => Stream(c => c.SampleData(new SampleDataRequest { Model = m, Count = 3 }))),
         };
         foreach (var (rpc, call) in byModel)
         {
@@ -58,6 +59,14 @@ public static class BadRequestTable
             ("Sample", (m, n, t, chunk) => Stream(c => c.Sample(WithTemperature(new SampleRequest { Model = m, Count = n, Seed = 1, ChunkSize = chunk }, t)))),
             ("Trace", (m, n, t, chunk) => Stream(c => c.Trace(WithTemperature(new TraceRequest { Model = m, Count = n, Seed = 1, ChunkSize = chunk }, t)))),
         };
+        foreach (long n in new[] { 0L, -1L })
+            Add($"SampleData count: {n}", Invalid, "count", "must be at least 1", Stream(c => c.SampleData(new SampleDataRequest { Model = Moons, Count = n })));
+        Add("SampleData count: over MaxPoints", OverCap, "count", $"Limits:MaxPoints = {MaxPoints}",
+            Stream(c => c.SampleData(new SampleDataRequest { Model = Moons, Count = MaxPoints + 1 })));
+        Add("SampleData count: digits over MaxFloats", OverCap, "count", "Limits:MaxFloats",
+            Stream(c => c.SampleData(new SampleDataRequest { Model = Digits, Count = MaxFloats / 784 + 1 })));
+        Add("SampleData model: no data it can rebuild", Precondition, "", $"model '{Planar}'",
+            Stream(c => c.SampleData(new SampleDataRequest { Model = Planar, Count = 3 })));
         foreach (var (rpc, call) in draws)
         {
             foreach (long n in new[] { 0L, -1L, long.MinValue })
@@ -84,6 +93,7 @@ public static class BadRequestTable
             ("Decode", "latents", false, t => async c => await c.DecodeAsync(new DecodeRequest { Model = Moons, Latents = t })),
             ("LogProb", "points", false, t => async c => await c.LogProbAsync(new LogProbRequest { Model = Moons, Points = t })),
             ("Trace", "points", false, t => Stream(c => c.Trace(new TraceRequest { Model = Moons, Points = t }))),
+            ("Trace", "latents", false, t => Stream(c => c.Trace(new TraceRequest { Model = Moons, Latents = t }))),
             ("Interpolate", "latent_ends", true, t => Stream(c => c.Interpolate(new InterpolateRequest { Model = Moons, Steps = 3, LatentEnds = t }))),
             ("Interpolate", "data_ends", true, t => Stream(c => c.Interpolate(new InterpolateRequest { Model = Moons, Steps = 3, DataEnds = t }))),
         };
@@ -91,7 +101,7 @@ public static class BadRequestTable
         {
             foreach (var (problem, code, mentions, tensor) in BadTensors([2], twoEnds ? 2 : 3))
             {
-                // A Trace without points draws them (then `count` is at fault); an Interpolate without ends names the oneof.
+                // A Trace without points or latents draws them (then `count` is at fault); an Interpolate without ends names the oneof.
                 if (tensor is null && rpc == "Trace") continue;
                 if (tensor is null && rpc == "Interpolate") Add($"{rpc} {field}: {problem}", Invalid, "ends", "set data_ends or latent_ends", call(tensor));
                 else Add($"{rpc} {field}: {problem}", code, field, mentions, call(tensor));
@@ -105,6 +115,11 @@ public static class BadRequestTable
             async c => await c.DecodeAsync(new DecodeRequest { Model = Digits, Latents = WireTensors.Of(new float[2 * 784], 2, 1, 28, 28) }));
         Add("LogProb digit points: latent-shaped", Invalid, "points", "this model takes [n, 1, 28, 28]",
             async c => await c.LogProbAsync(new LogProbRequest { Model = Digits, Points = WireTensors.Of(new float[2 * 784], 2, 4, 14, 14) }));
+
+        Add("Trace latents: with points too", Invalid, "latents", "give points or latents, not both",
+            Stream(c => c.Trace(new TraceRequest { Model = Moons, Points = Points(2), Latents = Points(2) })));
+        Add("Trace latents: digit data-shaped", Invalid, "latents", "this model takes [n, 4, 14, 14]",
+            Stream(c => c.Trace(new TraceRequest { Model = Digits, Latents = WireTensors.Of(new float[784], 1, 1, 28, 28) })));
 
         // Interpolate: the path.
         Add("Interpolate latent_ends: 3 points", Invalid, "latent_ends", "needs exactly 2 points (start and end), got 3",

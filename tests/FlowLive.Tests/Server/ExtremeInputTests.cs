@@ -29,6 +29,7 @@ public sealed class ExtremeInputTests(ServedModels served)
         ["Decode iresnet latents 3e38"] = async c => [await c.DecodeAsync(new DecodeRequest { Model = IResNet, Latents = Far(3e38f) })],
         ["Decode planar latents 3e38"] = async c => [await c.DecodeAsync(new DecodeRequest { Model = Planar, Latents = Far(3e38f) })],
         ["Trace moons points 3e38"] = async c => [.. await Rpcs.ReadAll(c.Trace(new TraceRequest { Model = Moons, Points = Far(3e38f), IncludeLogDet = true }))],
+        ["Trace moons latents 3e38"] = async c => [.. await Rpcs.ReadAll(c.Trace(new TraceRequest { Model = Moons, Latents = Far(3e38f), IncludeLogDet = true }))],
         ["Trace moons points 1e18"] = async c => [.. await Rpcs.ReadAll(c.Trace(new TraceRequest { Model = Moons, Points = Far(1e18f), IncludeLogDet = true }))],
         ["Interpolate moons latents 3e38"] = async c => [.. await Rpcs.ReadAll(c.Interpolate(new InterpolateRequest
             { Model = Moons, LatentEnds = WireTensors.Of([3e38f, 3e38f, -3e38f, 3e38f], 2, 2), Steps = 3, Kind = InterpolationKind.Spherical, IncludeStates = true }))],

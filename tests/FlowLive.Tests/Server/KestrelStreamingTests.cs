@@ -94,6 +94,10 @@ public sealed class KestrelStreamingTests(KestrelServer kestrel, ITestOutputHelp
         Assert.Equal(info.Layers.Count + 1, grids.Count);
         var path = await Rpcs.ReadAll(models.Interpolate(new InterpolateRequest { Model = KestrelServer.Moons, DataEnds = WireTensors.Of([0f, 0f, 1f, 0.5f], 2, 2), Steps = 6 }));
         Assert.Equal(6, path.Count);
+        var data = await Rpcs.ReadAll(models.SampleData(new SampleDataRequest { Model = KestrelServer.Moons, Count = 10, Seed = 4 }));
+        Assert.Equal(20, WireTensors.Values(Assert.Single(data).Points).Length);
+        var forward = await Rpcs.ReadAll(models.Trace(new TraceRequest { Model = KestrelServer.Moons, Latents = encoded.Latents }));
+        WireTensors.AssertClose(WireTensors.Values(points), WireTensors.Values(forward[^1].State), 1e-4, "latents traced forward vs the samples");
         var error = await Rpcs.Failure(() => Rpcs.ReadAll(models.Sample(new SampleRequest { Model = KestrelServer.Moons, Count = 3, Temperature = -1 })));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("temperature: ", error.Status.Detail);

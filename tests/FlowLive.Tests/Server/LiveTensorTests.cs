@@ -20,11 +20,13 @@ public sealed class LiveTensorTests(ServedModels served)
         c => Rpcs.ReadAll(c.Sample(new SampleRequest { Model = Planar, Count = 4, IncludeLogProb = true })),
         c => Rpcs.ReadAll(c.Trace(new TraceRequest { Model = Moons, Count = 5, IncludeLogDet = true, ChunkSize = 2 })),
         c => Rpcs.ReadAll(c.Trace(new TraceRequest { Model = IResNet, Points = TwoPoints, IncludeLogDet = true })),
+        c => Rpcs.ReadAll(c.Trace(new TraceRequest { Model = Planar, Latents = TwoPoints, IncludeLogDet = true })),
+        c => Rpcs.ReadAll(c.SampleData(new SampleDataRequest { Model = Moons, Count = 5 })),
         async c => await c.EncodeAsync(new EncodeRequest { Model = Moons, Points = TwoPoints }),
         async c => await c.DecodeAsync(new DecodeRequest { Model = Moons, Latents = TwoPoints }),
         async c => await c.LogProbAsync(new LogProbRequest { Model = IResNet, Points = TwoPoints }),
         c => Rpcs.ReadAll(c.DensityGrid(new DensityGridRequest { Model = Moons, Columns = 6, Rows = 4, Bounds = new Bounds { XMin = -2, XMax = 2, YMin = -2, YMax = 2 } })),
-        c => Rpcs.ReadAll(c.DensityGrid(new DensityGridRequest { Model = Moons, Columns = 3, PerLayer = true })),
+        c => Rpcs.ReadAll(c.DensityGrid(new DensityGridRequest { Model = Moons, Columns = 3, PerLayer = true, Bounds = new Bounds { XMin = -1, XMax = 1, YMin = -1, YMax = 1 } })),
         c => Rpcs.ReadAll(c.Interpolate(new InterpolateRequest { Model = Moons, LatentEnds = TwoPoints, Steps = 4, Kind = InterpolationKind.Spherical, IncludeStates = true })),
         c => Rpcs.ReadAll(c.Interpolate(new InterpolateRequest { Model = Moons, DataEnds = TwoPoints, Steps = 3 })),
         // Failures: before any work, and inside it (a non-finite output found after the compute).
@@ -53,6 +55,7 @@ public sealed class LiveTensorTests(ServedModels served)
         var after = await ServerTensors.Count(compute);
         Assert.True(failures >= 1000 / Requests.Length * 4, $"only {failures} requests failed: the mix is not what it says");
         Assert.True(before.SameAs(after), $"live tensors before: {before}; after: {after}");
+        Assert.Equal(after.PerComputeThread.Values.Sum(), compute.LiveTensors); // the server's own leak gauge agrees
     }
 
     async Task<bool> Attempt(Func<Client, Task> request)

@@ -7,6 +7,7 @@ using FlowLive.Server.Registry;
 using FlowLive.Tests.Models;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Microsoft.Extensions.Logging;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace FlowLive.Tests.Server;
@@ -155,6 +156,10 @@ public sealed class RegistryTests
         }
         Assert.Equal(ModelStatus.Serving, models.Single(m => m.Name == "good").Status);
         Assert.Equal(ServingStatus.Serving, await Health(server, "good"));
+        var errors = server.Logs.Entries.Where(e => e.Level == LogLevel.Error && e.Category == typeof(ModelRegistry).FullName).Select(e => e.Message).ToList();
+        foreach (var (name, error) in BadFiles)
+            Assert.Contains(errors, e => e.Contains($"model {name}: not serving") && e.Contains(error));
+        Assert.DoesNotContain(errors, e => e.Contains("model good:"));
         Assert.Equal(16, (await SampleOf(server, "good")).Length / 2);
     }
 
