@@ -27,6 +27,8 @@ public static class FlowLiveCommand
             DataCommand.Create(output),
             BenchCommand.Create(output),
             ServeCommand.Create(output),
+            ViewCommand.Create(output),
+            RenderCommand.Create(output),
             TestCommand.Create(output),
         };
         return root;

@@ -5,6 +5,7 @@ using FlowLive.Server.Registry;
 using FlowLive.Server.Wire;
 using FlowLive.Training;
 using Microsoft.Extensions.Logging;
+using TorchSharp;
 
 namespace FlowLive.Server.Compute;
 
@@ -65,7 +66,10 @@ public sealed class DataExamples(ILogger<DataExamples> log)
             using (data)
             {
                 log.LogInformation("model {Name}: data examples from {Description}", model.Name, description);
-                return FlowTensors.Floats(data.Test!);
+                // The test split holds pixel counts 0..255; the model sees (k + u) / 256 (Likelihood.Dequantize), so an
+                // example on its scale is the centre of its pixel's bin, (k + 1/2) / 256, deterministic and inside (0, 1).
+                using var scope = torch.NewDisposeScope();
+                return FlowTensors.Floats((data.Test!.to(torch.ScalarType.Float64) + 0.5) / 256);
             }
         }
         catch (Exception e) when (e is MissingPrerequisiteException or IOException or InvalidDataException or ArgumentException)

@@ -55,13 +55,12 @@ public static class TensorMessages
         if (message.Data.Length > maxBytes)
             throw Problems.OverCap(field, $"{maxBytes} bytes per message",
                 $"carries {message.Data.Length} bytes; split the samples over several requests");
-        // Compared by division: count x sample bytes can overflow a long (and then match an empty data field).
-        long sampleBytes = sampleShape.Size * sizeof(float);
-        if (message.Data.Length % sampleBytes != 0 || message.Data.Length / sampleBytes != count)
-        {
-            string needs = count <= long.MaxValue / sampleBytes ? $"{count * sampleBytes}" : $"{count} x {sampleBytes}";
-            throw Problems.Invalid(field, $"data has {message.Data.Length} bytes; shape [{string.Join(", ", shape)}] needs {needs} (little-endian float32)");
-        }
+        // Divide rather than multiply: a client's count can be any int64, and count x bytes per sample can wrap around
+        // to the data's length (shape [2^61, 2] with no data), which would pass and then fail to allocate.
+        long bytesPerSample = sampleShape.Size * sizeof(float);
+        if (message.Data.Length % bytesPerSample != 0 || message.Data.Length / bytesPerSample != count)
+            throw Problems.Invalid(field, $"data has {message.Data.Length} bytes; shape [{string.Join(", ", shape)}] needs " +
+                                          $"{(Int128)count * bytesPerSample} (little-endian float32)");
         var values = new float[count * sampleShape.Size];
         var bytes = message.Data.Span;
         if (BitConverter.IsLittleEndian) bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));

@@ -14,7 +14,7 @@ public sealed class Overlay
 
     public static readonly (string Keys, string What)[] CommonKeys =
     [
-        ("1-6", "scenes: flow steps, density, images, training, probe, compare"), ("Tab / Shift+Tab", "next / previous model"),
+        ("1-6", "scenes: flow steps, density, images, interpolation, live training, compare"), ("Tab / Shift+Tab", "next / previous model"),
         ("S", "screenshot (PNG)"), ("F", "fullscreen"), ("H or F1", "this help"), ("Esc or Q", "quit"),
     ];
 

@@ -40,17 +40,26 @@ public interface IRenderer2D
     /// <summary>
     /// Points on the GPU path: each point's position is interpolated in the vertex shader between two states,
     /// <c>from + t * (to - from)</c>, then mapped to pixels by <paramref name="view"/>. Positions and colours stay on
-    /// the GPU between frames (<see cref="PointCloud.Version"/> says when to re-upload).
+    /// the GPU between frames (<see cref="PointCloud.Version"/> says when to re-upload). Points are clipped to
+    /// <c>view.Viewport</c>, so a zoomed cloud stays inside its panel. An empty <see cref="PointCloud.To"/> means the
+    /// points stand still at <see cref="PointCloud.From"/>.
     /// </summary>
     void DrawPoints(PointCloud cloud, float t, in ViewTransform view, float pointSize);
 
-    /// <summary>Text in a real font rasterised once into an atlas, readable on a projector; top-left at <paramref name="position"/>.</summary>
+    /// <summary>
+    /// Text in a real font rasterised once into an atlas, readable on a projector; top-left at
+    /// <paramref name="position"/>. <paramref name="pixelHeight"/> is the height of a line (ascent + descent), so
+    /// lines stacked <paramref name="pixelHeight"/> apart never touch; '\n' starts a new line.
+    /// </summary>
     void DrawText(string text, Vector2 position, float pixelHeight, Rgba colour);
 
-    /// <summary>Width and height <see cref="DrawText"/> would cover.</summary>
+    /// <summary>Width and height <see cref="DrawText"/> would cover (height = lines x <paramref name="pixelHeight"/>); all its ink lies inside.</summary>
     Vector2 MeasureText(string text, float pixelHeight);
 
-    /// <summary>The finished frame as RGBA8, top row first (screenshots, headless frames, pixel tests).</summary>
+    /// <summary>
+    /// The finished frame as RGBA8, top row first (screenshots, headless frames, pixel tests). Call after
+    /// <see cref="EndFrame"/> and, in a window, before swapping buffers (after a swap the back buffer is undefined).
+    /// </summary>
     RgbaImage ReadPixels();
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 
 namespace FlowLive.Tests.Build;
 
@@ -84,6 +85,52 @@ public sealed class ScriptTests : IDisposable
         var required = Bash($"source '{script}'; needed_packages() {{ echo dataset-fashion-mnist; }}; ensure_packages; echo \"went on: $?\"", path);
         Assert.Equal(1, required.Code);
         Assert.DoesNotContain("went on", required.Output);
+    }
+
+    [SupportedOSPlatform("linux")]
+    void Executable(string relative, string text)
+    {
+        string path = Path.Combine(directory, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [SkippableFact]
+    public void Buf_that_cannot_be_installed_does_not_stop_the_tests()
+    {
+        if (!OperatingSystem.IsLinux()) throw new SkipException("needs bash and Linux file modes");
+        string script = Script();
+        // An npm that fails as it does without a registry, and a state folder without buf.
+        Executable("tools/npm", "#!/bin/sh\necho 'npm error network request failed' >&2\nexit 1\n");
+        string state = Path.Combine(directory, "state");
+
+        var failing = Bash($"source '{script}'; STATE='{state}'; PATH='{directory}/tools':\"$PATH\"; ensure_buf; echo \"went on: $?\"");
+        Assert.Contains("went on: 0", failing.Output);
+        Assert.Contains("could not install @bufbuild/buf@1.75.0", failing.Error);
+        Assert.Contains("report skipped", failing.Error);
+
+        var withoutNpm = Bash($"source '{script}'; STATE='{state}'; PATH='{directory}/empty'; ensure_buf; echo \"went on: $?\"");
+        Assert.Contains("went on: 0", withoutNpm.Output);
+        Assert.Contains("npm is missing", withoutNpm.Error);
+    }
+
+    [SkippableFact]
+    public void Buf_of_the_pinned_version_is_not_installed_again()
+    {
+        if (!OperatingSystem.IsLinux()) throw new SkipException("needs bash and Linux file modes");
+        string script = Script();
+        Executable("tools/npm", "#!/bin/sh\necho 'npm was called' >&2\nexit 1\n");
+        Executable("state/npm/node_modules/@bufbuild/buf-linux-x64/bin/buf", "#!/bin/sh\necho 1.75.0\n");
+
+        var installed = Bash($"source '{script}'; STATE='{directory}/state'; PATH='{directory}/tools':\"$PATH\"; ensure_buf; echo \"went on: $?\"");
+        Assert.Contains("went on: 0", installed.Output);
+        Assert.True(installed.Error == "", installed.Error);
+
+        Executable("state/npm/node_modules/@bufbuild/buf-linux-x64/bin/buf", "#!/bin/sh\necho 1.70.0\n");
+        var older = Bash($"source '{script}'; STATE='{directory}/state'; PATH='{directory}/tools':\"$PATH\"; ensure_buf; echo \"went on: $?\"");
+        Assert.Contains("npm was called", older.Error);
+        Assert.Contains("went on: 0", older.Output);
     }
 
     [SkippableTheory]

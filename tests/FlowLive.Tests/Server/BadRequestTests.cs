@@ -1,3 +1,5 @@
+using FlowLive.Protos.V1;
+
 namespace FlowLive.Tests.Server;
 
 /// <summary>Every bad request of <see cref="BadRequestTable"/> answers its status with a message naming the field or cap.</summary>
@@ -30,9 +32,9 @@ public sealed class BadRequestTests(ServedModels served)
     {
         foreach (var row in BadRequestTable.All)
             await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => row.Call(served.Models));
-        var response = await served.Models.GetModelAsync(new Protos.V1.GetModelRequest { Model = ServedModels.Moons });
-        Assert.Equal(Protos.V1.ModelStatus.Serving, response.Model.Status);
-        var samples = await Rpcs.ReadAll(served.Models.Sample(new Protos.V1.SampleRequest { Model = ServedModels.Moons, Count = 5 }));
+        var response = await served.Models.GetModelAsync(new GetModelRequest { Model = ServedModels.Moons });
+        Assert.Equal(ModelStatus.Serving, response.Model.Status);
+        var samples = await Rpcs.ReadAll(served.Models.Sample(new SampleRequest { Model = ServedModels.Moons, Count = 5 }));
         Assert.Equal(10, WireTensors.Values(Assert.Single(samples).Points).Length);
         Assert.Equal(0, served.Server.Service<FlowLive.Server.Compute.ComputeScheduler>().Depth);
     }
