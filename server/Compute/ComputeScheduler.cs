@@ -32,6 +32,9 @@ public sealed class ComputeScheduler : IDisposable
         foreach (var worker in workers) worker.Start();
     }
 
+    /// <summary>The compute threads.</summary>
+    public int Workers => workers.Length;
+
     /// <summary>Work items waiting or running (the queue-depth metric).</summary>
     public int Depth => Volatile.Read(ref queued);
 
@@ -96,14 +99,11 @@ public sealed class ComputeScheduler : IDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (reader.TryRead(out var item))
-            {
-                try { item.Execute(); }
-                finally
+                item.Execute(finished: () =>
                 {
                     Interlocked.Exchange(ref liveTensors[index], TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
                     Finished();
-                }
-            }
+                });
         }
     }
 
@@ -117,7 +117,8 @@ public sealed class ComputeScheduler : IDisposable
 
     private abstract class WorkItem
     {
-        public abstract void Execute();
+        /// <summary>Runs the work, calls <paramref name="finished"/> once, then completes the caller's task.</summary>
+        public abstract void Execute(Action finished);
     }
 
     private sealed class WorkItem<T>(Func<CancellationToken, T> work, CancellationToken cancellation) : WorkItem
@@ -126,27 +127,37 @@ public sealed class ComputeScheduler : IDisposable
 
         public Task<T> Task => completion.Task;
 
-        public override void Execute()
+        public override void Execute(Action finished)
         {
-            if (cancellation.IsCancellationRequested)
-            {
-                completion.TrySetCanceled(cancellation);
-                return;
-            }
+            // The depth comes down before the caller learns the outcome: a stream's next item, queued as soon as it
+            // does, must not find this one still counted (with a small cap it would be refused by its own past).
+            T result = default!;
+            Exception? error = null;
+            bool cancelled = cancellation.IsCancellationRequested;
             try
             {
-                using var scope = NewDisposeScope();
-                using var _ = no_grad();
-                completion.TrySetResult(work(cancellation));
+                if (!cancelled)
+                {
+                    using var scope = NewDisposeScope();
+                    using var _ = no_grad();
+                    result = work(cancellation);
+                }
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                completion.TrySetCanceled(cancellation);
+                cancelled = true;
             }
             catch (Exception e)
             {
-                completion.TrySetException(e);
+                error = e;
             }
+            finally
+            {
+                finished();
+            }
+            if (cancelled) completion.TrySetCanceled(cancellation);
+            else if (error is not null) completion.TrySetException(error);
+            else completion.TrySetResult(result);
         }
     }
 }

@@ -47,6 +47,7 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
             var slice = latents.Slice(offset, n);
             var (points, logProb) = await compute.Run(_ => Sampling.Decode(flow, slice, request.IncludeLogProb), ct);
             Outputs.CheckFinite(points.Values, "points", model);
+            if (logProb is not null) Outputs.CheckFinite(logProb, "log_prob", model);
             var message = new SampleResponse { Offset = offset, Points = TensorMessages.ToMessage(points), Seed = seed, Total = count };
             if (logProb is not null) message.LogProb = TensorMessages.ToMessage(logProb, n);
             await responses.WriteAsync(message, ct);
@@ -96,6 +97,8 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
             foreach (var state in states)
             {
                 Outputs.CheckFinite(state.State.Values, "state", model);
+                if (state.LogDet is not null) Outputs.CheckFinite(state.LogDet, "log_det", model);
+                if (state.LogProb is not null) Outputs.CheckFinite(state.LogProb, "log_prob", model);
                 var message = new TraceResponse
                 {
                     Offset = offset,
@@ -121,6 +124,8 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         RequestChecks.Invertible(model, "encode");
         var (latents, logDet, logProb) = await compute.Run(_ => Codec.Encode(model.Flow, points), context.CancellationToken);
         Outputs.CheckFinite(latents.Values, "latents", model);
+        Outputs.CheckFinite(logDet, "log_det", model);
+        Outputs.CheckFinite(logProb, "log_prob", model);
         return new EncodeResponse
         {
             Latents = TensorMessages.ToMessage(latents),
@@ -136,6 +141,7 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         var latents = TensorMessages.ReadBatch(request.Latents, "latents", model.LatentShape, limits.MaxMessageBytes);
         var (points, logDet) = await compute.Run(_ => Codec.Decode(model.Flow, latents), context.CancellationToken);
         Outputs.CheckFinite(points.Values, "points", model);
+        Outputs.CheckFinite(logDet, "log_det", model);
         return new DecodeResponse { Points = TensorMessages.ToMessage(points), LogDet = TensorMessages.ToMessage(logDet, latents.Count) };
     }
 
@@ -146,6 +152,7 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         var points = TensorMessages.ReadBatch(request.Points, "points", model.DataShape, limits.MaxMessageBytes);
         RequestChecks.Invertible(model, "evaluate log-densities");
         var logProb = await compute.Run(_ => Codec.LogProb(model.Flow, points), context.CancellationToken);
+        Outputs.CheckFinite(logProb, "log_prob", model);
         return new LogProbResponse { LogProb = TensorMessages.ToMessage(logProb, points.Count), Estimate = !model.Info.ExactLogDet };
     }
 
@@ -209,7 +216,11 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
             var latents = path.Slice(first, n);
             var (points, logProb) = await compute.Run(_ => Sampling.Decode(flow, latents, withLogProb: true), ct);
             var states = request.IncludeStates ? await compute.Run(_ => Tracing.FromLatents(flow, latents, withLogDet: false), ct) : null;
-            Outputs.CheckFinite(points.Values, "points", model);
+            Outputs.CheckFinite(latents.Values, "latent", model);
+            Outputs.CheckFinite(points.Values, "point", model);
+            Outputs.CheckFinite(logProb!, "log_prob", model);
+            if (states is not null)
+                foreach (var state in states) Outputs.CheckFinite(state.State.Values, "states", model);
             for (int i = 0; i < n; i++)
             {
                 int step = first + i;

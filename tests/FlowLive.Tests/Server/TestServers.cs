@@ -18,14 +18,17 @@ public sealed class RunningServer : IAsyncDisposable
 {
     private readonly string scratch;
 
-    private RunningServer(WebApplication app, GrpcChannel channel, string address, string scratch)
+    private RunningServer(WebApplication app, GrpcChannel channel, string address, string scratch, CapturedLogs logs)
     {
-        (App, Channel, Address, this.scratch) = (app, channel, address, scratch);
+        (App, Channel, Address, this.scratch, Logs) = (app, channel, address, scratch, logs);
     }
 
     public WebApplication App { get; }
     public GrpcChannel Channel { get; }
     public string Address { get; }
+
+    /// <summary>Warnings and errors the server logged.</summary>
+    public CapturedLogs Logs { get; }
 
     /// <summary>The folder the server watches for extra models (empty at start).</summary>
     public string ModelsDirectory => Path.Combine(scratch, "models");
@@ -50,6 +53,7 @@ public sealed class RunningServer : IAsyncDisposable
     private static async Task<RunningServer> Start(Action<ServerOptions>? configure, Action<WebApplicationBuilder>? host, bool kestrel)
     {
         var scratch = Directory.CreateTempSubdirectory("flowlive-server-test-").FullName;
+        var logs = new CapturedLogs();
         Directory.CreateDirectory(Path.Combine(scratch, "models"));
         var app = FlowLiveServer.Build([], settings =>
         {
@@ -62,6 +66,7 @@ public sealed class RunningServer : IAsyncDisposable
         }, builder =>
         {
             builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
             if (!kestrel) builder.WebHost.UseTestServer();
             host?.Invoke(builder);
         });
@@ -79,7 +84,7 @@ public sealed class RunningServer : IAsyncDisposable
             address = test.BaseAddress.ToString();
             channel = GrpcChannel.ForAddress(test.BaseAddress, new GrpcChannelOptions { HttpHandler = test.CreateHandler() });
         }
-        return new RunningServer(app, channel, address, scratch);
+        return new RunningServer(app, channel, address, scratch, logs);
     }
 
     public async ValueTask DisposeAsync()
