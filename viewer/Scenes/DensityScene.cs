@@ -37,7 +37,7 @@ public sealed class DensityScene : Scene
 
     public override bool Ready => heatmap is not null && samples is not null;
 
-    public override string Status => heatmap is null ? $"{Model.Name}: waiting for the density grid"
+    public override string Status => Model is null ? "no model yet" : heatmap is null ? $"{Model.Name}: waiting for the density grid"
         : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {samples?.Count ?? 0:N0} samples";
 
     public override IEnumerable<(string Keys, string What)> Help =>
