@@ -98,10 +98,13 @@ public sealed class TrainCommandTests
         using var temp = new TempDirectory();
         Skip.If(BundledModels.Find("two_moons-realnvp") is null,
             $"no bundled two_moons-realnvp in {BundledModels.Directory} (run through ./flowlive test, which points FLOWLIVE_ROOT at the repository)");
-        var run = CliRunner.Run("demo", "--out", temp.Path);
+        // --no-window: a test must never open a window, even where a display is set.
+        var run = CliRunner.Run("demo", "--out", temp.Path, "--no-window");
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("bundled model", run.Output);
         Assert.DoesNotContain("step ", run.Output);
         Assert.True(File.Exists(Path.Combine(temp.Path, "two_moons-realnvp.png")));
+        bool animated = File.Exists(Path.Combine(temp.Path, "flow-steps", "animation.gif"));
+        Assert.True(animated || run.Output.Contains("no animation either"), "the viewer's animation is rendered, or the demo says why not");
     }
 }
