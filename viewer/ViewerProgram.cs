@@ -40,13 +40,13 @@ public static class ViewerProgram
 
     /// <summary>Renders a scene offscreen to PNG frames and a GIF in <paramref name="directory"/>.</summary>
     public static HeadlessSession.Result Render(ViewerOptions options, string directory, double framesPerSecond, int? frames, TimeSpan timeout,
-        CancellationToken cancellation = default)
+        int gifEvery = 2, CancellationToken cancellation = default)
     {
         using var link = new ServerLink(options.Servers);
         using var app = CreateApp(link, options);
         using var context = new HeadlessContext(options.Width, options.Height);
         using var renderer = new GlRenderer2D(context);
-        using var recorder = new FrameRecorder(directory, framesPerSecond);
+        using var recorder = new FrameRecorder(directory, framesPerSecond, gifEvery);
         return HeadlessSession.Record(app, renderer, recorder, framesPerSecond, frames, timeout, cancellation);
     }
 

@@ -19,33 +19,35 @@ public static class RenderCommand
         var frames = new Option<int?>("--frames") { Description = "frames to render (default: the scene's whole story once)" };
         var fps = new Option<int>("--fps") { Description = "frames per second of the animation", DefaultValueFactory = _ => 20 };
         var size = new Option<string>("--size") { Description = "frame size WIDTHxHEIGHT", DefaultValueFactory = _ => "800x600" };
+        var gifEvery = new Option<int>("--gif-every") { Description = "put every Nth frame in the GIF (smaller files; the PNGs keep them all)", DefaultValueFactory = _ => 2 };
         var timeout = new Option<int>("--timeout") { Description = "seconds to wait for the server's data before giving up", DefaultValueFactory = _ => 120 };
         var command = new Command("render", "render a viewer scene offscreen (EGL) to PNG frames and an animated GIF");
         flags.AddTo(command);
-        foreach (var option in new Option[] { outDir, frames, fps, size, timeout }) command.Options.Add(option);
+        foreach (var option in new Option[] { outDir, frames, fps, size, gifEvery, timeout }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var (width, height) = ParseSize(parsed.GetValue(size)!);
             if (parsed.GetValue(frames) is int n && n is < 1 or > 10_000) throw new UsageException("--frames", $"must be 1 to 10,000, got {n}");
+            if (parsed.GetValue(gifEvery) is < 1 or > 100) throw new UsageException("--gif-every", $"must be 1 to 100, got {parsed.GetValue(gifEvery)}");
             if (parsed.GetValue(fps) is < 1 or > 120) throw new UsageException("--fps", $"must be 1 to 120, got {parsed.GetValue(fps)}");
             string folder = parsed.GetValue(outDir)!.FullName;
             OutputPath.Check(Path.Combine(folder, "animation.gif"), "--out", ".gif");
             var given = parsed.GetValue(flags.Server) ?? [];
             var result = Render(output, flags.Options(parsed, given, width, height), folder, parsed.GetValue(fps), parsed.GetValue(frames),
-                TimeSpan.FromSeconds(parsed.GetValue(timeout)));
+                TimeSpan.FromSeconds(parsed.GetValue(timeout)), parsed.GetValue(gifEvery));
             return result ? 0 : 1;
         });
         return command;
     }
 
     /// <summary>Renders (starting a local server when the options name none); false with a message when it cannot.</summary>
-    public static bool Render(TextWriter output, ViewerOptions options, string folder, int fps, int? frames, TimeSpan timeout)
+    public static bool Render(TextWriter output, ViewerOptions options, string folder, int fps, int? frames, TimeSpan timeout, int gifEvery = 2)
     {
         LocalServer? local = options.Servers.Count == 0 ? LocalServer.Start(null) : null;
         try
         {
             var servers = local is null ? options.Servers : [local.Address];
-            var result = ViewerProgram.Render(options with { Servers = servers }, folder, fps, frames, timeout);
+            var result = ViewerProgram.Render(options with { Servers = servers }, folder, fps, frames, timeout, gifEvery);
             output.WriteLine($"flowlive: rendered {result.Frames} frames to {folder} (waited {result.WaitedForServer.TotalSeconds:0.0} s for the server)");
             if (result.Gif is not null) output.WriteLine($"flowlive: wrote {result.Gif}");
             return true;
