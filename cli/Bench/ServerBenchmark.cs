@@ -100,55 +100,45 @@ public static class ServerBenchmark
         ModelFile.Save(path, new ModelSpec { Name = ModelName, Flow = flow.Spec, Dataset = "moons" }, flow);
     }
 
-    static async Task<StreamFigures> MeasureSample(ModelService.ModelServiceClient client, Flow flow, long points)
-    {
-        double inProcess = Best(3, () =>
+    static Task<StreamFigures> MeasureSample(ModelService.ModelServiceClient client, Flow flow, long points) =>
+        MeasureStream("Sample", points, () =>
         {
             using var scope = NewDisposeScope();
             _ = FlowTensors.Floats(flow.Sample(points, 1.0, seed: 1));
-        });
-        double wire = double.MaxValue, firstChunk = double.MaxValue;
-        long bytes = 0;
-        for (int run = 0; run < 3; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            using var call = client.Sample(new SampleRequest { Model = ModelName, Count = points, Seed = 1 });
-            bytes = 0;
-            bool first = true;
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync())
-            {
-                if (first) { firstChunk = Math.Min(firstChunk, clock.Elapsed.TotalMilliseconds); first = false; }
-                bytes += Touch(chunk.Points.Data);
-            }
-            wire = Math.Min(wire, clock.Elapsed.TotalSeconds);
-        }
-        return new StreamFigures("Sample", points, points / inProcess, points / wire, bytes / wire / (1 << 20), firstChunk);
-    }
+        }, () => client.Sample(new SampleRequest { Model = ModelName, Count = points, Seed = 1 }), chunk => chunk.Points.Data);
 
-    static async Task<StreamFigures> MeasureTrace(ModelService.ModelServiceClient client, Flow flow, long points)
-    {
-        double inProcess = Best(3, () =>
+    static Task<StreamFigures> MeasureTrace(ModelService.ModelServiceClient client, Flow flow, long points) =>
+        MeasureStream("Trace", points, () =>
         {
             using var scope = NewDisposeScope();
             var z = flow.Base.Sample(points, 1.0, seed: 1);
             foreach (var state in flow.Trace(z)) _ = FlowTensors.Floats(state);
-        });
+        }, () => client.Trace(new TraceRequest { Model = ModelName, Count = points, Seed = 1 }), state => state.State.Data);
+
+    /// <summary>
+    /// The best of three runs of the same computation in process and over the wire (reading every message's floats),
+    /// and the time to the first message.
+    /// </summary>
+    static async Task<StreamFigures> MeasureStream<T>(string rpc, long points, Action inProcessRun, Func<AsyncServerStreamingCall<T>> call,
+        Func<T, ByteString> payload)
+    {
+        double inProcess = Best(3, inProcessRun);
         double wire = double.MaxValue, firstChunk = double.MaxValue;
         long bytes = 0;
         for (int run = 0; run < 3; run++)
         {
             var clock = Stopwatch.StartNew();
-            using var call = client.Trace(new TraceRequest { Model = ModelName, Count = points, Seed = 1 });
+            using var stream = call();
             bytes = 0;
             bool first = true;
-            await foreach (var state in call.ResponseStream.ReadAllAsync())
+            await foreach (var message in stream.ResponseStream.ReadAllAsync())
             {
                 if (first) { firstChunk = Math.Min(firstChunk, clock.Elapsed.TotalMilliseconds); first = false; }
-                bytes += Touch(state.State.Data);
+                bytes += Touch(payload(message));
             }
             wire = Math.Min(wire, clock.Elapsed.TotalSeconds);
         }
-        return new StreamFigures("Trace", points, points / inProcess, points / wire, bytes / wire / (1 << 20), firstChunk);
+        return new StreamFigures(rpc, points, points / inProcess, points / wire, bytes / wire / (1 << 20), firstChunk);
     }
 
     static async Task<LatencyFigures> MeasureLatency(ModelService.ModelServiceClient client, int clients, TimeSpan budget)
