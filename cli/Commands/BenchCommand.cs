@@ -31,13 +31,20 @@ public static class BenchCommand
             Description = "measure the gRPC server instead: Sample and Trace streams over loopback against in-process, LogProb latency, memory",
         };
         var points = new Option<long>("--points") { Description = "points streamed by the --server Sample and Trace figures", DefaultValueFactory = _ => 100_000 };
+        var viewerBench = new Option<bool>("--viewer")
+        {
+            Description = "measure the viewer instead: flow-steps frames per second at 100,000 and 1,000,000 points on this machine's GL, frame times while a trace streams in, time to the first frame",
+        };
         var mixed = new Option<int>("--requests") { Description = "mixed small requests before --server reads memory", DefaultValueFactory = _ => 10_000 };
         var command = new Command("bench", "measure sampling, density and training speed and memory of each architecture, or of the server")
         {
-            flows, batch, seconds, threads, device, server, points, mixed,
+            flows, batch, seconds, threads, device, server, viewerBench, points, mixed,
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(viewerBench))
+                return ViewerBench(output, parsed.GetResult(points) is not { Implicit: false } ? [100_000, 1_000_000] : [(int)parsed.GetValue(points)],
+                    TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(seconds) * 3)));
             if (parsed.GetValue(server))
                 return ServerBench(output, parsed.GetValue(points), parsed.GetValue(mixed), TimeSpan.FromSeconds(parsed.GetValue(seconds)));
             var on = CommonOptions.ResolveDevice(parsed.GetValue(device)!);
@@ -79,6 +86,21 @@ public static class BenchCommand
             output.WriteLine($"{l.Clients + (l.Clients == 1 ? " client" : " clients"),-20} {l.Calls,7:N0} {l.P50Milliseconds,8:F2} {l.P99Milliseconds,8:F2} {l.CallsPerSecond,9:N0}");
         output.WriteLine($"memory: working set {f.WorkingSetBeforeMegabytes:N0} MB before {f.MixedRequests:N0} mixed requests, {f.WorkingSetAfterMegabytes:N0} MB after; " +
                          $"live tensors on the compute threads after: {f.LiveTensorsAfter}");
+        return 0;
+    }
+
+    static int ViewerBench(TextWriter output, int[] pointCounts, TimeSpan budget)
+    {
+        foreach (var n in pointCounts)
+            if (n is < 2_000 or > 1_000_000) throw new UsageException("--points", $"the viewer draws 2,000 to 1,000,000 points, got {n:N0}");
+        output.WriteLine($"flowlive bench --viewer: flow steps of two_moons-realnvp, 1280x720 offscreen, {budget.TotalSeconds:0} s of animation per row");
+        output.WriteLine($"{"points",10} {"renderer",-34} {"path",4} {"first frame s",14} {"p99 ms streaming",17} {"fps",7} {"p99 ms",8}");
+        foreach (var n in pointCounts)
+        {
+            var f = Bench.ViewerBenchmark.Run(n, budget).GetAwaiter().GetResult();
+            string renderer = f.Renderer.Length > 34 ? f.Renderer[..34] : f.Renderer;
+            output.WriteLine($"{f.Points,10:N0} {renderer,-34} {(f.CpuSplatting ? "cpu" : "gpu"),4} {f.FirstFrameSeconds,14:F2} {f.StreamingP99Milliseconds,17:F1} {f.FramesPerSecond,7:F1} {f.P99Milliseconds,8:F1}");
+        }
         return 0;
     }
 
