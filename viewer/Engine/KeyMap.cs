@@ -24,6 +24,7 @@ public static class KeyMap
         Key.O => ViewerCommand.FewerPoints,
         Key.D => ViewerCommand.ToggleDensity,
         Key.G => ViewerCommand.ToggleGrid,
+        Key.X => ViewerCommand.ToggleData,
         Key.C when modifiers.HasFlag(KeyModifiers.Shift) => ViewerCommand.CancelTraining,
         Key.C => ViewerCommand.ToggleColours,
         Key.H or Key.F1 => ViewerCommand.ToggleHelp,

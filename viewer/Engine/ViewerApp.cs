@@ -108,6 +108,7 @@ public sealed class ViewerApp : IDisposable
             case ViewerCommand.ToggleHelp: Context.Settings.ShowHelp = !Context.Settings.ShowHelp; break;
             case ViewerCommand.ToggleDensity: Context.Settings.ShowDensity = !Context.Settings.ShowDensity; break;
             case ViewerCommand.ToggleGrid: Context.Settings.ShowGrid = !Context.Settings.ShowGrid; break;
+            case ViewerCommand.ToggleData: Context.Settings.ShowData = !Context.Settings.ShowData; break;
             case ViewerCommand.NextModel: CycleModel(+1); break;
             case ViewerCommand.PreviousModel: CycleModel(-1); break;
             case >= ViewerCommand.Scene1 and <= ViewerCommand.Scene6: SwitchScene(command - ViewerCommand.Scene1); break;

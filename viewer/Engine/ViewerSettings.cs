@@ -18,6 +18,7 @@ public sealed class ViewerSettings
 
     public bool ShowDensity { get; set; } = true;
     public bool ShowGrid { get; set; }
+    public bool ShowData { get; set; }
     public bool ShowHelp { get; set; }
 
     public void StepPoints(int direction)

@@ -25,6 +25,8 @@ public sealed class FlowStepsScene : Scene
     private DensityLayers? densities;
     private (float X0, float X1, float Y0, float Y1)? bounds;
     private FlowTrace? grid;
+    private PointStates? data;
+    private const int DataPoints = 3000;
     private Probe? probe;
     private ColourMode colourMode = ColourMode.BaseAngle;
     private Rgba[] modeColours = [];
@@ -70,7 +72,7 @@ public sealed class FlowStepsScene : Scene
     public override IEnumerable<(string Keys, string What)> Help =>
     [
         ("click a point", "probe: its path through the layers and its log-likelihood waterfall"),
-        ("C", "colour by base angle / volume change / log-density"), ("G", "warped coordinate grid"),
+        ("C", "colour by base angle / volume change / log-density"), ("G", "warped coordinate grid"), ("X", "the training data (white)"),
         ("Space", "play / pause"), (", .", "step a layer back / forward"), ("[ ]", "slower / faster"),
         ("N", "new samples"), ("- +", "cooler / warmer"), ("P / O", "more / fewer points"), ("D", "density heatmap on/off"),
         ("drag, wheel", "pan, zoom"), ("R", "reset the view"), ("click the bar", "scrub through the layers"),
@@ -83,6 +85,7 @@ public sealed class FlowStepsScene : Scene
         bounds = null;
         grid = null;
         probe = null;
+        data = null;
         animation.Reset(0);
         var settings = Context.Settings;
         var request = new TraceRequest
@@ -129,6 +132,7 @@ public sealed class FlowStepsScene : Scene
             Bounds = new Bounds { XMin = window.X0, XMax = window.X1, YMin = window.Y0, YMax = window.Y1 },
         };
         RequestGrid(window);
+        RequestData();
         var layers = new DensityLayers(complete.LayerCount, GridResolution, GridResolution, window);
         densities = layers;
         Context.Start("DensityGrid", async cancellation =>
@@ -161,6 +165,19 @@ public sealed class FlowStepsScene : Scene
             using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) lines.Add(message);
             Context.Queue.Post(() => grid = lines);
+        }, Streams);
+    }
+
+    /// <summary>Examples of the model's data (SampleData), drawn in white over the last state when X is on.</summary>
+    private void RequestData()
+    {
+        var request = new SampleDataRequest { Model = Model.Name, Count = DataPoints, Seed = 1 };
+        Context.Start("SampleData", async cancellation =>
+        {
+            var points = new PointStates(DataPoints);
+            using var call = Context.Server.Models.SampleData(request, cancellationToken: cancellation);
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation)) points.Fill((int)chunk.Offset, WireTensors.Values(chunk.Points));
+            Context.Queue.Post(() => data = points);
         }, Streams);
     }
 
@@ -218,6 +235,16 @@ public sealed class FlowStepsScene : Scene
             cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
             cloud.Touch();
             renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
+        }
+        if (Context.Settings.ShowData && data is { } examples)
+        {
+            var marks = new System.Numerics.Vector2[2 * examples.Count];
+            for (int i = 0; i < examples.Count; i++)
+            {
+                var p = view.ToPixels(new(examples.X[i], examples.Y[i]));
+                (marks[2 * i], marks[2 * i + 1]) = (p with { X = p.X - 1.5f }, p with { X = p.X + 1.5f });
+            }
+            renderer.DrawLines(marks, new Rgba(255, 255, 255, 200), 2.5f, LineMode.Segments);
         }
         if (probe is not null)
         {

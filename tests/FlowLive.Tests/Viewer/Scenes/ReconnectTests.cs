@@ -1,0 +1,42 @@
+extern alias viewer;
+using FlowLive.Tests.Server;
+using viewer::FlowLive.Viewer.Client;
+using viewer::FlowLive.Viewer.Engine;
+using viewer::FlowLive.Viewer.Scenes;
+
+namespace FlowLive.Tests.Viewer.Scenes;
+
+public sealed class ReconnectTests
+{
+    [Fact]
+    public async Task A_server_that_goes_away_is_reported_on_screen_and_the_viewer_carries_on_when_it_returns()
+    {
+        var first = await RunningServer.Kestrel();
+        int port = new Uri(first.Address).Port;
+        using var link = new ServerLink([first.Address]);
+        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 5_000 });
+        using var app = new ViewerApp(context, [new FlowStepsScene()], 0, "two_moons-realnvp");
+        var scene = (FlowStepsScene)app.Scene;
+        await Until(app, () => scene.Trace is { Complete: true }, "the first trace");
+
+        await first.DisposeAsync();
+        app.Command(ViewerCommand.Resample); // asks the server again while it is gone
+        await Until(app, () => app.Context.Message?.Contains("unreachable") == true, "the on-screen message");
+        app.Draw(new RecordingRenderer(), 1); // still drawing, nothing thrown
+
+        await using var second = await RunningServer.Kestrel(settings => settings.Port = port);
+        await Until(app, () => scene.Trace is { Complete: true } && app.Context.Message is null, "the retry against the returned server");
+        Assert.Equal(2, scene.Trace!.Seed);
+    }
+
+    static async Task Until(ViewerApp app, Func<bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; status: {app.Scene.Status}; message: {app.Context.Message}");
+            await Task.Delay(20);
+            app.Update(1.0 / 120);
+        }
+    }
+}
