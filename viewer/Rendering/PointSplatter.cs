@@ -13,10 +13,11 @@ namespace FlowLive.Viewer.Rendering;
 public sealed class PointSplatter
 {
     private const int Block = 4096;
-    private int[] counts = [];
-    private int[] red = [], green = [], blue = [];
-    private readonly int[] pixelIndex = new int[Block];
-    private readonly float[] px = new float[Block], py = new float[Block];
+
+    /// <summary>Below this many points one lane does it all: splitting costs a second sum buffer to clear and merge.</summary>
+    private const int ParallelFrom = 150_000;
+
+    private Lane[] lanes = [];
 
     /// <summary>Side of the square each point covers: bigger when there are few points, so 2,000 stay visible.</summary>
     public static int FootprintFor(int count) => count > 200_000 ? 1 : count > 20_000 ? 2 : 3;
@@ -24,93 +25,121 @@ public sealed class PointSplatter
     /// <summary>
     /// Renders <paramref name="count"/> points at <c>from + t (to - from)</c> (separate x and y arrays) through
     /// <paramref name="view"/> into <paramref name="target"/>, whose pixels are replaced (transparent where empty).
+    /// Large clouds are split across the cores, each lane adding into sums of its own, merged when resolving.
     /// </summary>
     public void Splat(PointStates from, PointStates to, float t, Rgba[] colours, int count, in ViewTransform view, RgbaImage target, int footprint)
     {
-        int width = target.Width, height = target.Height, size = width * height;
-        if (counts.Length != size)
-        {
-            counts = new int[size];
-            red = new int[size];
-            green = new int[size];
-            blue = new int[size];
-        }
-        else
-        {
-            Array.Clear(counts);
-            Array.Clear(red);
-            Array.Clear(green);
-            Array.Clear(blue);
-        }
+        int size = target.Width * target.Height;
         count = Math.Min(count, Math.Min(colours.Length, Math.Min(from.Count, to.Count)));
-        // Pixel = (x - cx) * s + ox with y flipped; offsets account for the viewport inside the target image.
-        float scale = view.Scale, cx = view.Centre.X, cy = view.Centre.Y;
-        float ox = view.Viewport.X + view.Viewport.Width / 2, oy = view.Viewport.Y + view.Viewport.Height / 2;
-        int half = footprint / 2;
-        for (int first = 0; first < count; first += Block)
-        {
-            int n = Math.Min(Block, count - first);
-            Project(from.X.AsSpan(first, n), to.X.AsSpan(first, n), t, cx, scale, ox, px.AsSpan(0, n), flip: false);
-            Project(from.Y.AsSpan(first, n), to.Y.AsSpan(first, n), t, cy, scale, oy, py.AsSpan(0, n), flip: true);
-            for (int i = 0; i < n; i++)
-            {
-                float x = px[i], y = py[i];
-                pixelIndex[i] = x >= 0 && y >= 0 && x < width && y < height ? (int)y * width + (int)x : -1;
-            }
-            for (int i = 0; i < n; i++)
-            {
-                int index = pixelIndex[i];
-                if (index < 0) continue;
-                var c = colours[first + i];
-                if (footprint == 1)
-                {
-                    counts[index]++;
-                    red[index] += c.R;
-                    green[index] += c.G;
-                    blue[index] += c.B;
-                    continue;
-                }
-                int x0 = index % width - half, y0 = index / width - half;
-                for (int dy = 0; dy < footprint; dy++)
-                {
-                    int y = y0 + dy;
-                    if ((uint)y >= (uint)height) continue;
-                    for (int dx = 0; dx < footprint; dx++)
-                    {
-                        int x = x0 + dx;
-                        if ((uint)x >= (uint)width) continue;
-                        int k = y * width + x;
-                        counts[k]++;
-                        red[k] += c.R;
-                        green[k] += c.G;
-                        blue[k] += c.B;
-                    }
-                }
-            }
-        }
+        int wanted = count >= ParallelFrom ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+        if (lanes.Length != wanted) lanes = Enumerable.Range(0, wanted).Select(_ => new Lane()).ToArray();
+        var projection = new Projection(view, target.Width, target.Height, footprint);
+        int share = (count + lanes.Length - 1) / lanes.Length;
+        if (lanes.Length == 1) lanes[0].Splat(from, to, t, colours, 0, count, projection, size);
+        else
+            Parallel.For(0, lanes.Length, k =>
+                lanes[k].Splat(from, to, t, colours, k * share, Math.Min(count, (k + 1) * share), projection, size));
         Resolve(target, Math.Max(4, count / Math.Max(1, size / 8)));
     }
 
-    /// <summary>Mean colour per pixel; opacity rises with the number of points (log scale) up to <paramref name="saturation"/>.</summary>
+    /// <summary>Mean colour per pixel over every lane; opacity rises with the number of points (log scale) up to <paramref name="saturation"/>.</summary>
     private void Resolve(RgbaImage target, int saturation)
     {
         var pixels = target.Pixels;
         float logSaturation = MathF.Log(1 + saturation);
-        for (int k = 0; k < counts.Length; k++)
+        // Opacity by count from a small table: a log per inked pixel was a visible share of the frame.
+        var opacity = new byte[Math.Min(saturation, 4096) + 2];
+        for (int n = 1; n < opacity.Length; n++) opacity[n] = (byte)(255 * Math.Min(1f, 0.55f + 0.45f * MathF.Log(1 + n) / logSaturation));
+        var first = lanes[0].Sums;
+        for (int k = 0; k < first.Length; k++)
         {
-            int n = counts[k];
+            var sum = first[k];
+            for (int lane = 1; lane < lanes.Length; lane++) sum.Add(lanes[lane].Sums[k]);
+            int n = sum.Count;
             int o = 4 * k;
             if (n == 0)
             {
                 pixels[o + 3] = 0;
                 continue;
             }
-            pixels[o] = (byte)(red[k] / n);
-            pixels[o + 1] = (byte)(green[k] / n);
-            pixels[o + 2] = (byte)(blue[k] / n);
-            pixels[o + 3] = (byte)(255 * Math.Min(1f, 0.55f + 0.45f * MathF.Log(1 + n) / logSaturation));
+            if (n == 1)
+            {
+                (pixels[o], pixels[o + 1], pixels[o + 2]) = ((byte)sum.Red, (byte)sum.Green, (byte)sum.Blue);
+            }
+            else
+            {
+                float inverse = 1f / n;
+                pixels[o] = (byte)(sum.Red * inverse);
+                pixels[o + 1] = (byte)(sum.Green * inverse);
+                pixels[o + 2] = (byte)(sum.Blue * inverse);
+            }
+            pixels[o + 3] = opacity[Math.Min(n, opacity.Length - 1)];
         }
         target.Touch();
+    }
+
+    /// <summary>Data to pixels for the splat: pixel = (x - cx) * s + ox, with y flipped.</summary>
+    private readonly record struct Projection(float Scale, float CentreX, float CentreY, float OffsetX, float OffsetY, int Width, int Height, int Footprint)
+    {
+        public Projection(in ViewTransform view, int width, int height, int footprint)
+            : this(view.Scale, view.Centre.X, view.Centre.Y, view.Viewport.X + view.Viewport.Width / 2, view.Viewport.Y + view.Viewport.Height / 2,
+                width, height, footprint)
+        {
+        }
+    }
+
+    /// <summary>
+    /// One thread's share: its own sums (one (count, red, green, blue) record per pixel, side by side, so a point's
+    /// four additions touch one cache line where four arrays cost four misses) and its own scratch blocks.
+    /// </summary>
+    private sealed class Lane
+    {
+        private readonly int[] pixelIndex = new int[Block];
+        private readonly float[] px = new float[Block], py = new float[Block];
+
+        public Accumulator[] Sums { get; private set; } = [];
+
+        public void Splat(PointStates from, PointStates to, float t, Rgba[] colours, int start, int end, in Projection p, int size)
+        {
+            if (Sums.Length != size) Sums = new Accumulator[size];
+            else Array.Clear(Sums);
+            var sums = Sums;
+            int width = p.Width, height = p.Height, footprint = p.Footprint, half = footprint / 2;
+            for (int first = start; first < end; first += Block)
+            {
+                int n = Math.Min(Block, end - first);
+                Project(from.X.AsSpan(first, n), to.X.AsSpan(first, n), t, p.CentreX, p.Scale, p.OffsetX, px.AsSpan(0, n), flip: false);
+                Project(from.Y.AsSpan(first, n), to.Y.AsSpan(first, n), t, p.CentreY, p.Scale, p.OffsetY, py.AsSpan(0, n), flip: true);
+                for (int i = 0; i < n; i++)
+                {
+                    float x = px[i], y = py[i];
+                    pixelIndex[i] = x >= 0 && y >= 0 && x < width && y < height ? (int)y * width + (int)x : -1;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    int index = pixelIndex[i];
+                    if (index < 0) continue;
+                    var c = colours[first + i];
+                    if (footprint == 1)
+                    {
+                        sums[index].Add(c);
+                        continue;
+                    }
+                    int x0 = index % width - half, y0 = index / width - half;
+                    for (int dy = 0; dy < footprint; dy++)
+                    {
+                        int y = y0 + dy;
+                        if ((uint)y >= (uint)height) continue;
+                        for (int dx = 0; dx < footprint; dx++)
+                        {
+                            int x = x0 + dx;
+                            if ((uint)x >= (uint)width) continue;
+                            sums[y * width + x].Add(c);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>out = ((a + t (b - a)) - centre) * scale + offset, negated around the offset for y; SIMD over the block.</summary>
@@ -132,6 +161,28 @@ public sealed class PointSplatter
             }
         }
         for (; i < a.Length; i++) result[i] = (a[i] + t * (b[i] - a[i]) - centre) * sign + offset;
+    }
+}
+
+/// <summary>The colour sums of the points that landed in one pixel.</summary>
+struct Accumulator
+{
+    public int Count, Red, Green, Blue;
+
+    public void Add(Rgba c)
+    {
+        Count++;
+        Red += c.R;
+        Green += c.G;
+        Blue += c.B;
+    }
+
+    public void Add(in Accumulator other)
+    {
+        Count += other.Count;
+        Red += other.Red;
+        Green += other.Green;
+        Blue += other.Blue;
     }
 }
 

@@ -47,11 +47,12 @@ public sealed class SplattingTests
         }
     }
 
-    [Fact]
-    public void Many_points_are_splatted_exactly_as_one_at_a_time_would_be_across_simd_blocks()
+    [Theory]
+    [InlineData(10_007)]  // one lane, across SIMD blocks
+    [InlineData(300_001)] // split across lanes (threads), merged when resolving
+    public void Many_points_are_splatted_exactly_as_one_at_a_time_would_be(int n)
     {
         var random = new Random(3);
-        int n = 10_007;
         var pts = Enumerable.Range(0, n).Select(_ => ((float)(random.NextDouble() * 2 - 1), (float)(random.NextDouble() * 2 - 1))).ToArray();
         var states = States(pts);
         var colours = Enumerable.Range(0, n).Select(i => new Rgba((byte)(i % 256), 0, 0)).ToArray();
@@ -59,13 +60,20 @@ public sealed class SplattingTests
         var image = new RgbaImage(64, 64);
         new PointSplatter().Splat(states, states, 0.3f, colours, n, view, image, footprint: 1);
         var counts = new int[64 * 64];
-        foreach (var (x, y) in pts)
+        var red = new long[64 * 64];
+        for (int i = 0; i < n; i++)
         {
-            var p = view.ToPixels(new Vector2(x, y));
-            if (p.X >= 0 && p.Y >= 0 && p.X < 64 && p.Y < 64) counts[(int)p.Y * 64 + (int)p.X]++;
+            var p = view.ToPixels(new Vector2(pts[i].Item1, pts[i].Item2));
+            if (p.X < 0 || p.Y < 0 || p.X >= 64 || p.Y >= 64) continue;
+            int k = (int)p.Y * 64 + (int)p.X;
+            counts[k]++;
+            red[k] += colours[i].R;
         }
         for (int k = 0; k < counts.Length; k++)
+        {
             Assert.Equal(counts[k] > 0, image[k % 64, k / 64].A > 0);
+            if (counts[k] > 0) Assert.InRange(image[k % 64, k / 64].R, red[k] / counts[k] - 1, red[k] / counts[k] + 1); // the mean colour
+        }
     }
 
     [Fact]
