@@ -51,6 +51,7 @@ public static class ServerBenchmark
                 settings.Port = 0;
                 settings.ModelsDirectory = folder;
                 settings.IncludeBundled = false;
+                settings.MetricsPort = -1;
                 settings.JobsDirectory = Path.Combine(folder, "jobs");
             }, builder => builder.Logging.ClearProviders());
             await app.StartAsync();

@@ -50,6 +50,7 @@ public static class RenderCommand
             var result = ViewerProgram.Render(options with { Servers = servers }, folder, fps, frames, timeout, gifEvery);
             output.WriteLine($"flowlive: rendered {result.Frames} frames to {folder} (waited {result.WaitedForServer.TotalSeconds:0.0} s for the server)");
             if (result.Gif is not null) output.WriteLine($"flowlive: wrote {result.Gif}");
+            output.WriteLine(result.Mp4 is not null ? $"flowlive: wrote {result.Mp4}" : "flowlive: no MP4 (install ffmpeg for one)");
             return true;
         }
         catch (HeadlessContextException e)

@@ -23,6 +23,7 @@ public sealed class LocalServer : IAsyncDisposable
         {
             settings.Port = 0;
             settings.Host = "127.0.0.1";
+            settings.MetricsPort = -1; // a private server: no Prometheus port to collide with `flowlive serve`
             if (modelsDirectory is not null) settings.ModelsDirectory = modelsDirectory;
         }, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         app.Start();

@@ -10,7 +10,7 @@ namespace FlowLive.Viewer.Headless;
 /// </summary>
 public static class HeadlessSession
 {
-    public sealed record Result(int Frames, string? Gif, TimeSpan WaitedForServer);
+    public sealed record Result(int Frames, string? Gif, string? Mp4, TimeSpan WaitedForServer);
 
     /// <param name="frames">Frames to record; null: the scene's whole story once (<see cref="Scenes.Scene.StorySeconds"/>).</param>
     public static Result Record(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int? frames,
@@ -39,6 +39,8 @@ public static class HeadlessSession
             app.Draw(renderer, alpha);
             recorder.Add(renderer.ReadPixels());
         }
-        return new Result(count, recorder.Finish(), serverTime);
+        string? gif = recorder.Finish();
+        string? mp4 = recorder.WritePngs ? Mp4Encoder.Encode(recorder.Directory, framesPerSecond) : null;
+        return new Result(count, gif, mp4, serverTime);
     }
 }

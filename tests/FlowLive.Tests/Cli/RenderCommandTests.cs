@@ -1,3 +1,4 @@
+extern alias viewer;
 using FlowLive.Tests.Data;
 using FlowLive.Tests.Viewer.Graphics;
 
@@ -16,6 +17,17 @@ public sealed class RenderCommandTests
         Assert.Equal(3, Directory.GetFiles(temp.Path, "frame-*.png").Length);
         Assert.True(new FileInfo(Path.Combine(temp.Path, "animation.gif")).Length > 1000);
         Assert.Contains("rendered 3 frames", run.Output);
+    }
+
+    [SkippableFact]
+    public void Render_writes_an_mp4_where_ffmpeg_is_installed()
+    {
+        HeadlessGl.SkipUnlessAvailable();
+        Skip.If(viewer::FlowLive.Viewer.Headless.Mp4Encoder.FindFfmpeg() is null, "ffmpeg is not installed (renders stop at PNG and GIF)");
+        using var temp = new TempDirectory();
+        var run = CliRunner.Run("render", "--scene", "density", "--model", "two_moons-realnvp", "--out", temp.Path, "--frames", "4", "--size", "200x160");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.True(new FileInfo(Path.Combine(temp.Path, "animation.mp4")).Length > 1000);
     }
 
     [Theory]
