@@ -34,6 +34,7 @@ public sealed class FlowStepsScene : Scene
     /// <summary>Log-dets ride along with the trace up to this many points (they double what streams).</summary>
     private const int LogDetPoints = 200_000;
     private const int GridLines = 13, GridLinePoints = 120;
+    private const int HalfResolutionFrom = 500_000;
 
     public override string Title => "Flow steps";
 
@@ -223,10 +224,16 @@ public sealed class FlowStepsScene : Scene
         bool cpu = Context.Settings.PointsPath == PointsPath.Cpu || (Context.Settings.PointsPath == PointsPath.Auto && renderer.IsSoftware);
         if (cpu)
         {
-            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(trace.States[from], trace.States[to], (float)t, colours, trace.Received, view, splat,
+            // Past half a million points the cloud is splatted at half resolution (each point a 2x2 block on screen):
+            // a quarter of the pixels to resolve and upload, where at that density single pixels merge anyway.
+            int shrink = trace.Received > HalfResolutionFrom ? 2 : 1;
+            int w = Math.Max(1, renderer.Width / shrink), h = Math.Max(1, renderer.Height / shrink);
+            if (splat is null || splat.Width != w || splat.Height != h) splat = new RgbaImage(w, h);
+            var splatView = new ViewTransform(view.Centre, view.Scale / shrink,
+                new RectangleF(view.Viewport.X / shrink, view.Viewport.Y / shrink, view.Viewport.Width / shrink, view.Viewport.Height / shrink));
+            splatter.Splat(trace.States[from], trace.States[to], (float)t, colours, trace.Received, splatView, splat,
                 PointSplatter.FootprintFor(trace.Received));
-            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
+            renderer.DrawImage(splat, new RectangleF(0, 0, w * shrink, h * shrink), smooth: false);
         }
         else
         {

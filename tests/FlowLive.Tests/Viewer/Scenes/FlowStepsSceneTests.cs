@@ -188,4 +188,21 @@ public sealed class FlowStepsSceneTests
             app.Update(1.0 / 120);
         }
     }
+
+    [Fact]
+    public async Task On_a_gpu_the_points_go_to_the_vertex_shader_path_with_both_states()
+    {
+        await using var server = await RunningServer.InMemory();
+        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        var gpu = new RecordingRenderer(400, 400, software: false);
+        Steps(app).Animation.Scrub(2.5);
+        app.Draw(gpu, 1);
+        var (cloud, t) = Assert.Single(gpu.Points);
+        var trace = Steps(app).Trace!;
+        Assert.Equal(trace.Total, cloud.Count);
+        Assert.Equal(0.5f, t, 1e-6f); // halfway between layers 2 and 3, eased: smoothstep(0.5) = 0.5
+        Assert.Equal(trace.States[2].X[17], cloud.From[34]);
+        Assert.Equal(trace.States[3].Y[17], cloud.To[35]);
+        Assert.DoesNotContain(gpu.Images, i => i.Image.Width == 400); // no CPU splat on this path
+    }
 }
