@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using FlowLive.Protos.V1;
 using FlowLive.Viewer.Graphics;
@@ -15,11 +14,10 @@ public sealed class ViewerApp : IDisposable
 {
     private readonly List<Scene> scenes;
     private readonly Overlay overlay = new();
-    private readonly Stopwatch clock = Stopwatch.StartNew();
     private IReadOnlyList<ModelInfo> models = [];
     private string? wantedModel;
     private int current;
-    private CancellationTokenSource lifetime = new();
+    private readonly CancellationTokenSource lifetime = new();
 
     public ViewerApp(ViewerContext context, IEnumerable<Scene> scenes, int scene = 0, string? model = null)
     {
@@ -138,7 +136,6 @@ public sealed class ViewerApp : IDisposable
     }
 
     public IReadOnlyList<Scene> Scenes => scenes;
-    public double Seconds => clock.Elapsed.TotalSeconds;
 
     public void Dispose()
     {

@@ -28,13 +28,7 @@ public sealed class InputRoutingTests
         using var link = new ServerLink(server.Channel, [server.Address]);
         using var app = new ViewerApp(new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 5_000 }),
             [new FlowStepsScene(), new DensityScene()], 0, "two_moons-realnvp");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (app.Scene is not FlowStepsScene { Trace.Complete: true })
-        {
-            Assert.True(DateTime.UtcNow < deadline, app.Context.Message);
-            await Task.Delay(10);
-            app.Update(1.0 / 120);
-        }
+        await AppDriver.Until(app, () => app.Scene is FlowStepsScene { Trace.Complete: true }, "the trace");
         var router = new InputRouter();
         var size = new Vector2(640, 480);
         app.Draw(new RecordingRenderer(640, 480), 1);

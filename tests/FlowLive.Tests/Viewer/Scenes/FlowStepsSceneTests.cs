@@ -21,13 +21,7 @@ public sealed class FlowStepsSceneTests
         var link = new ServerLink(server.Channel, [server.Address]);
         var context = new ViewerContext(link, new MessageQueue(), settings ?? new ViewerSettings { Points = 20_000 });
         var app = new ViewerApp(context, [new FlowStepsScene(), new DensityScene()], scene, model);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!done(app))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out; status: {app.Scene.Status}; message: {app.Context.Message}");
-            await Task.Delay(10);
-            app.Update(1.0 / 120);
-        }
+        await AppDriver.Until(app, () => done(app), "the scene");
         return app;
     }
 
@@ -143,7 +137,7 @@ public sealed class FlowStepsSceneTests
         var view = Steps(app).LastView;
         var target = new System.Numerics.Vector2(1.0f, 0.25f);
         app.Pointer(new PointerClick(view.ToPixels(target)), new System.Numerics.Vector2(400, 400));
-        await RunUntil(app, a => Steps(a).Probed is not null);
+        await AppDriver.Until(app, () => Steps(app).Probed is not null, "the probe");
         var probe = Steps(app).Probed!;
         Assert.Equal(target.X, probe.Point.X, 0.02f);
         Assert.Equal(target.Y, probe.Point.Y, 0.02f);
@@ -178,16 +172,6 @@ public sealed class FlowStepsSceneTests
         Assert.True(colours[squeezed].B > colours[squeezed].R, "squeezing is blue");
     }
 
-    static async Task RunUntil(ViewerApp app, Func<ViewerApp, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!done(app))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out; message: {app.Context.Message}");
-            await Task.Delay(10);
-            app.Update(1.0 / 120);
-        }
-    }
 
     [Fact]
     public async Task On_a_gpu_the_points_go_to_the_vertex_shader_path_with_both_states()

@@ -17,26 +17,15 @@ public sealed class ReconnectTests
         var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 5_000 });
         using var app = new ViewerApp(context, [new FlowStepsScene()], 0, "two_moons-realnvp");
         var scene = (FlowStepsScene)app.Scene;
-        await Until(app, () => scene.Trace is { Complete: true }, "the first trace");
+        await AppDriver.Until(app, () => scene.Trace is { Complete: true }, "the first trace");
 
         await first.DisposeAsync();
         app.Command(ViewerCommand.Resample); // asks the server again while it is gone
-        await Until(app, () => app.Context.Message?.Contains("unreachable") == true, "the on-screen message");
+        await AppDriver.Until(app, () => app.Context.Message?.Contains("unreachable") == true, "the on-screen message");
         app.Draw(new RecordingRenderer(), 1); // still drawing, nothing thrown
 
         await using var second = await RunningServer.Kestrel(settings => settings.Port = port);
-        await Until(app, () => scene.Trace is { Complete: true } && app.Context.Message is null, "the retry against the returned server");
+        await AppDriver.Until(app, () => scene.Trace is { Complete: true } && app.Context.Message is null, "the retry against the returned server");
         Assert.Equal(2, scene.Trace!.Seed);
-    }
-
-    static async Task Until(ViewerApp app, Func<bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(40);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; status: {app.Scene.Status}; message: {app.Context.Message}");
-            await Task.Delay(20);
-            app.Update(1.0 / 120);
-        }
     }
 }

@@ -17,9 +17,9 @@ public sealed class TrainingSceneTests
         var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
         var scene = new TrainingScene();
         using var app = new ViewerApp(context, [scene]);
-        await Until(app, () => app.Model is not null);
+        await AppDriver.Until(app, () => app.Model is not null, "the model list");
         app.Command(ViewerCommand.StartTraining);
-        await Until(app, () => scene.Job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled }, seconds: 90);
+        await AppDriver.Until(app, () => scene.Job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled }, "the job to end", seconds: 90);
         Assert.Equal(JobState.Succeeded, scene.Job!.State);
         Assert.True(scene.Snapshots > 0, "snapshots arrived while it trained");
         var renderer = new RecordingRenderer(800, 600);
@@ -29,16 +29,5 @@ public sealed class TrainingSceneTests
         var models = await server.Models.ListModelsAsync(new ListModelsRequest());
         Assert.Contains(models.Models, m => m.Name == scene.Job.Model);
         link.Dispose();
-    }
-
-    static async Task Until(ViewerApp app, Func<bool> done, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out; status: {app.Scene.Status}; message: {app.Context.Message}");
-            await Task.Delay(20);
-            app.Update(1.0 / 120);
-        }
     }
 }
