@@ -29,7 +29,8 @@ public static class ViewCommand
             {
                 var options = flags.Options(parsed, given.Length > 0 ? given : [local!.Address]) with { Fullscreen = parsed.GetValue(fullscreen) };
                 output.WriteLine($"flowlive: viewer on {string.Join(", ", options.Servers)} (H for help, Esc to quit)");
-                ViewerProgram.Window(options);
+                using var signals = new StopSignals();
+                ViewerProgram.Window(options, cancellation: signals.Token);
                 return 0;
             }
             catch (WindowUnavailableException e)

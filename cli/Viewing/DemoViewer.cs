@@ -21,7 +21,8 @@ public static class DemoViewer
             try
             {
                 output.WriteLine($"flowlive: the server runs on {local.Address}; opening the viewer (H for help, Esc to quit)");
-                ViewerProgram.Window(new ViewerOptions { Servers = [local.Address], Model = model });
+                using var signals = new StopSignals();
+                ViewerProgram.Window(new ViewerOptions { Servers = [local.Address], Model = model }, cancellation: signals.Token);
                 return 0;
             }
             catch (WindowUnavailableException e)

@@ -38,6 +38,12 @@ public sealed class CallObserver(ServerMetrics metrics, ILogger<CallObserver> lo
             await continuation(request, new CountingWriter<TResponse>(responseStream, call, metrics), context);
             End(call, context, context.Status.StatusCode, null);
         }
+        catch (InvalidOperationException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away (or the server is draining) while a handler we do not own, such as health's
+            // Watch, was writing: the call is over, not broken. Counted as cancelled, and no error with a stack trace.
+            End(call, context, StatusCode.Cancelled, null);
+        }
         catch (Exception e)
         {
             End(call, context, StatusOf(e, context), e);
