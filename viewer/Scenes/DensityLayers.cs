@@ -1,4 +1,5 @@
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Graphics;
 using FlowLive.Viewer.Rendering;
 
@@ -21,7 +22,7 @@ public sealed class DensityLayers(int layerCount, int columns, int rows, (float 
     {
         int k = message.LayerPrefix;
         if (k < 0 || k > layerCount || message.Grid.Columns != columns || message.Grid.Rows != rows) return;
-        logDensity[k] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(message.Grid.LogDensity.Data.Span).ToArray();
+        logDensity[k] = WireTensors.Values(message.Grid.LogDensity);
         // The full model's grid sets the scale of them all: when it arrives every grid is repainted on it; until
         // then each grid uses its own.
         float top = Heatmaps.Top(logDensity[layerCount] ?? logDensity[k]);

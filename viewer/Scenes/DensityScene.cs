@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using FlowLive.Imaging;
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Engine;
 using FlowLive.Viewer.Graphics;
 using FlowLive.Viewer.Rendering;
@@ -83,7 +84,7 @@ public sealed class DensityScene : Scene
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
             {
                 var grid = message.Grid;
-                var values = MemoryMarshal.Cast<byte, float>(grid.LogDensity.Data.Span).ToArray();
+                var values = WireTensors.Values(grid.LogDensity);
                 var b = grid.Bounds;
                 Context.Queue.Post(() =>
                 {
