@@ -147,6 +147,12 @@ public sealed class ComputeScheduler : IDisposable
             {
                 cancelled = true;
             }
+            catch (Flows.Layers.FixedPointNotConvergedException e)
+            {
+                // An i-ResNet inverse that diverges (a point far outside the data): the input's fault, not the server's.
+                error = new RpcException(new Status(StatusCode.OutOfRange,
+                    $"latents: no finite latent was found for this input (non-finite inverse iteration): {e.Message}"));
+            }
             catch (Exception e)
             {
                 error = e;
