@@ -119,8 +119,12 @@ public static class Masks
     }
 
     /// <summary>The mask as a float32 tensor of the per-sample shape (float, so it follows the layer's dtype).</summary>
-    internal static Tensor ToTensor(int[] mask, Shape shape) =>
-        tensor(mask.Select(v => (float)v).ToArray()).reshape(shape.ToArray());
+    internal static Tensor ToTensor(int[] mask, Shape shape)
+    {
+        // The flat tensor is a temporary: only the reshaped one is the layer's.
+        using var flat = tensor(mask.Select(v => (float)v).ToArray());
+        return flat.reshape(shape.ToArray());
+    }
 
     static int[] OverFirstDimension(Shape shape, Func<long, bool> passes)
     {

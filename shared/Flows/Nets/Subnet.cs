@@ -57,6 +57,8 @@ public static class Subnet
 
     static void ZeroInit(Parameter weight, Parameter? bias)
     {
+        // zero_() hands back a second wrapper of the same tensor; the scope frees the wrappers, not the weights.
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         weight.zero_();
         bias?.zero_();
