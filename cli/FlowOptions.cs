@@ -230,10 +230,10 @@ public sealed class FlowOptions
     /// <summary>Prepares the run, turning a request the library refuses into a usage error naming the flag.</summary>
     public TrainingRun Prepare(ParseResult parsed, TrainingRequest request, TextWriter output)
     {
-        ThreadCount.Apply(parsed.GetValue(Threads), request.Target is null && ImageDatasets.IsImageDataset(request.Dataset));
+        TrainingRun run;
         try
         {
-            return TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));
+            run = TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));
         }
         catch (ArgumentException e) when (e.Message.StartsWith("Architecture:", StringComparison.Ordinal))
         {
@@ -247,6 +247,8 @@ public sealed class FlowOptions
         {
             throw new UsageException("--dataset", e.Message["Dataset:".Length..].Trim());
         }
+        ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(Threads), run.Flow.Module, request.Training.BatchSize));
+        return run;
     }
 
     static long TotalStepsGuess(TrainingOptions training, DataOptions data) =>

@@ -1,14 +1,25 @@
 using System.CommandLine;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FlowLive.Cli;
 
 /// <summary>
-/// The --threads flag, one meaning everywhere: 0 (the default) is automatic, 1 thread for 2-D data (whose tiny
-/// tensors ran ten times slower on more threads here) and every core for images; any other value is taken as given.
+/// The --threads flag, one meaning everywhere: 0 (the default) is automatic, any other value is taken as given.
+/// Automatic follows the size of the work, not the kind of data: libtorch (as TorchSharp ships it, with MKL and GNU
+/// OpenMP) opens an OpenMP parallel region even for tiny matrix products and for vectorised maths from 2,048
+/// elements, and every region waits for each thread of the team. Where a step's largest matrix product is small, those
+/// waits cost more than the split saves (the Radboud 4x16 flow: 3.8 ms a step on one thread, 5.7 on two; 17 ms when
+/// another process keeps the second core busy, since a descheduled team thread holds up every region), so automatic
+/// means one thread below <see cref="SplitThreshold"/> multiply-adds and every core from there (measured in
+/// docs/performance.md; `flowlive bench` shows both).
 /// </summary>
 public static class ThreadCount
 {
-    public const string Description = "CPU threads for libtorch; 0 = automatic (1 for 2-D data, whose tiny tensors run slower on more; every core for images)";
+    public const string Description = "CPU threads for libtorch; 0 = automatic (every core when the model's matrix products are big enough to split, else 1)";
+
+    /// <summary>Multiply-adds in one call's largest matrix product from which splitting it over the cores pays (measured crossover: 1M no, 8M yes).</summary>
+    public const long SplitThreshold = 4L << 20;
 
     public static Option<int> Option()
     {
@@ -20,14 +31,29 @@ public static class ThreadCount
         return option;
     }
 
-    /// <summary>The threads to use for a request of <paramref name="requested"/> (0 = automatic) on images or 2-D data.</summary>
-    public static int Resolve(int requested, bool images) => requested > 0 ? requested : images ? Environment.ProcessorCount : 1;
+    /// <summary>The threads for a request of <paramref name="requested"/> (0 = automatic) whose largest matrix product is <paramref name="largestProduct"/> multiply-adds.</summary>
+    public static int Resolve(int requested, long largestProduct) =>
+        requested > 0 ? requested : largestProduct >= SplitThreshold ? Environment.ProcessorCount : 1;
 
-    /// <summary>Sets libtorch's thread count once for this process (a command is one process), before any work.</summary>
-    public static void Apply(int requested, bool images)
+    /// <summary>The threads for running <paramref name="model"/> on <paramref name="rows"/> rows a call; see <see cref="LargestProduct"/>.</summary>
+    public static int Resolve(int requested, nn.Module model, long rows) => Resolve(requested, LargestProduct(model, rows));
+
+    /// <summary>
+    /// Multiply-adds of the largest matrix product one call on <paramref name="rows"/> rows makes: the widest linear
+    /// layer times the rows. A convolution works on every pixel, so convolutional nets always count as big.
+    /// </summary>
+    public static long LargestProduct(nn.Module model, long rows)
     {
-        if (requested < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
-        TorchSharp.torch.set_num_threads(Resolve(requested, images));
+        if (model.modules().Any(m => m is Conv2d)) return long.MaxValue;
+        long widest = model.modules().OfType<Linear>().Select(l => l.in_features * l.out_features).DefaultIfEmpty(0).Max();
+        return widest * rows;
+    }
+
+    /// <summary>Sets libtorch's thread count once for this process (a command is one process), before the work starts.</summary>
+    public static void Apply(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "resolve automatic (0) first");
+        set_num_threads(threads);
     }
 
     /// <summary>"1 thread", "2 threads".</summary>

@@ -4,6 +4,7 @@ using FlowLive.Flows.Architectures;
 using FlowLive.Flows.Nets;
 using FlowLive.Cli;
 using FlowLive.Training;
+using FlowLive.Cli.Bench.Compute;
 
 namespace FlowLive.Cli.Commands;
 
@@ -36,33 +37,61 @@ public static class BenchCommand
             Description = "measure the viewer instead: flow-steps frames per second at 100,000 and 1,000,000 points on this machine's GL, frame times while a trace streams in, time to the first frame",
         };
         var mixed = new Option<int>("--requests") { Description = "mixed small requests before --server reads memory", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("bench", "measure sampling, density and training speed and memory of each architecture, or of the server")
+        var architectures = new Option<bool>("--architectures")
         {
-            flows, batch, seconds, threads, device, server, viewerBench, points, mixed,
+            Description = "measure each architecture's sampling, log-density and training rate instead of the workloads (--flow picks some)",
+        };
+        var workloads = new Option<string[]>("--workload")
+        {
+            Description = "workloads to measure (default: all); the sgemm calibration always runs",
+            AllowMultipleArgumentsPerToken = true,
+        }.AcceptOnlyFromAmong([.. ComputeWorkloads.All.Select(w => w.Name)]);
+        var compare = new Option<string>("--compare") { Description = "run the same workloads in PyTorch (Debian's python3-torch) in the same run, interleaved" }
+            .AcceptOnlyFromAmong("pytorch");
+        var json = new Option<string>("--json") { Description = "also write the figures, the machine and the configuration to this JSON file" };
+        var size = new Option<string>("--size") { Description = "full (the issue's sizes) or tiny (a few rows each: checks every workload runs)", DefaultValueFactory = _ => "full" }
+            .AcceptOnlyFromAmong("full", "tiny");
+        var calls = new Option<int?>("--calls") { Description = "timed calls per side and round (default: as many as --seconds allows; 10000 shows memory stays flat)" };
+        calls.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int n && n is < 1 or > 1_000_000) r.AddError($"--calls must be 1 to 1,000,000, got {n}");
+        });
+        var rounds = CommonOptions.Positive("--rounds", "turns each side takes per workload", 3);
+        var command = new Command("bench", "measure the compute workloads (against PyTorch with --compare pytorch), each architecture, the server or the viewer")
+        {
+            flows, batch, seconds, threads, device, server, viewerBench, points, mixed, architectures, workloads, compare, json, size, calls, rounds,
         };
         command.SetAction(parsed =>
         {
+            bool architectureTable = parsed.GetValue(architectures) || parsed.GetValue(flows) is { Length: > 0 };
+            string mode = parsed.GetValue(viewerBench) ? "--viewer" : parsed.GetValue(server) ? "--server" : architectureTable ? "--architectures" : "workloads";
+            Option[] workloadFlags = [workloads, compare, json, size, calls, rounds];
+            Refuse(parsed, mode, mode == "workloads" ? [batch, points, mixed, device] : workloadFlags);
             if (parsed.GetValue(viewerBench))
                 return ViewerBench(output, parsed.GetResult(points) is not { Implicit: false } ? [100_000, 1_000_000] : [(int)parsed.GetValue(points)],
                     TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(seconds) * 3)));
             if (parsed.GetValue(server))
                 return ServerBench(output, parsed.GetValue(points), parsed.GetValue(mixed), TimeSpan.FromSeconds(parsed.GetValue(seconds)));
+            if (!architectureTable)
+                return WorkloadBench(output, parsed.GetValue(workloads), parsed.GetValue(compare) is not null, parsed.GetValue(json),
+                    parsed.GetValue(size) == "tiny" ? WorkloadSize.Tiny : WorkloadSize.Full, parsed.GetValue(threads),
+                    TimeSpan.FromSeconds(parsed.GetValue(seconds)), parsed.GetValue(calls), parsed.GetValue(rounds));
             var on = CommonOptions.ResolveDevice(parsed.GetValue(device)!);
             int requested = parsed.GetValue(threads);
             IReadOnlyList<Architecture> chosen = parsed.GetValue(flows) is { Length: > 0 } names ? names.Select(Catalog.Get).ToList() : Catalog.All;
             var budget = TimeSpan.FromSeconds(parsed.GetValue(seconds));
             string threading = requested > 0
                 ? ThreadCount.Describe(requested)
-                : $"threads automatic ({ThreadCount.Describe(ThreadCount.Resolve(0, images: false))} for 2-D, " +
-                  $"{ThreadCount.Describe(ThreadCount.Resolve(0, images: true))} for images)";
+                : "threads automatic (by the size of each model's matrix products)";
             output.WriteLine($"flowlive bench: batch {parsed.GetValue(batch)}, {threading}, {on.type.ToString().ToLowerInvariant()}, " +
                              $"{budget.TotalSeconds:G3} s per figure; default architecture sizes (8 steps, 64 hidden)");
             output.WriteLine($"{"flow",-9} {"shape",-12} {"sample/s",11} {"log p/s",11} {"ms/step",9} {"memory MB",10} {"leaked",7}");
             foreach (var architecture in chosen)
             {
                 var shape = architecture.Supports(Shape.Vector(2)) ? Shape.Vector(2) : Shape.Image(1, 14, 14);
-                TorchSharp.torch.set_num_threads(ThreadCount.Resolve(requested, shape.IsImage));
                 var options = new ArchitectureOptions { Levels = shape.IsImage ? 1 : 2, Net = new SubnetSpec() };
+                // The widest layer of these default nets is hidden x hidden; image nets are convolutions (always big).
+                ThreadCount.Apply(ThreadCount.Resolve(requested, shape.IsImage ? long.MaxValue : (long)options.Net.Hidden * options.Net.Hidden * parsed.GetValue(batch)));
                 var f = Benchmark.Run(architecture, shape, options, parsed.GetValue(batch), budget, on);
                 output.WriteLine($"{f.Architecture,-9} {f.Shape,-12} {f.SamplesPerSecond,11:N0} {Show(f.LogProbsPerSecond),11} " +
                                  $"{(double.IsNaN(f.TrainStepMilliseconds) ? "-" : f.TrainStepMilliseconds.ToString("F1")),9} {f.WorkingSetMegabytes,10:N0} {f.LeakedTensors,7}");
@@ -102,6 +131,41 @@ public static class BenchCommand
             output.WriteLine($"{f.Points,10:N0} {renderer,-34} {(f.CpuSplatting ? "cpu" : "gpu"),4} {f.FirstFrameSeconds,14:F2} {f.StreamingP99Milliseconds,17:F1} {f.FramesPerSecond,7:F1} {f.P99Milliseconds,8:F1}");
         }
         return 0;
+    }
+
+    /// <summary>Flags given on the command line that the chosen kind of bench does not use are usage errors, never ignored.</summary>
+    static void Refuse(System.CommandLine.ParseResult parsed, string mode, IEnumerable<Option> notUsed)
+    {
+        foreach (var option in notUsed)
+            if (parsed.GetResult(option) is { Implicit: false })
+                throw new UsageException(option.Name, mode == "workloads"
+                    ? "applies to --architectures, --server or --viewer, not to the workloads"
+                    : $"applies to the workloads (bench without --architectures, --server or --viewer), not to {mode}");
+    }
+
+    static int WorkloadBench(TextWriter output, string[]? names, bool comparePyTorch, string? jsonPath, WorkloadSize size, int requestedThreads,
+        TimeSpan budget, int? calls, int rounds)
+    {
+        string? jsonFile = jsonPath is null ? null : OutputPath.Check(jsonPath, "--json", ".json");
+        var chosen = names is { Length: > 0 } ? names.Distinct().Select(n => ComputeWorkloads.Find(n)!).ToList() : [.. ComputeWorkloads.All];
+        using var peer = comparePyTorch ? PyTorchPeer.Start() : null;
+        var config = new ComputeBenchConfig(chosen, size, requestedThreads, budget, calls, rounds);
+        output.WriteLine($"flowlive bench: {chosen.Count} workload{(chosen.Count == 1 ? "" : "s")} ({(size == WorkloadSize.Full ? "full size" : "tiny size")}), " +
+                         $"{(requestedThreads > 0 ? ThreadCount.Describe(requestedThreads) : "threads automatic (per workload: column thr)")}, cpu, " +
+                         $"median of {rounds} round{(rounds == 1 ? "" : "s")} after 2 warm-up calls" +
+                         (peer is null ? "" : $"; PyTorch {peer.TorchVersion} ({peer.Python}) interleaved on the same threads, BLAS: " +
+                                              (peer.Blas.Count == 0 ? "none found" : string.Join(", ", peer.Blas.Select(Path.GetFileName)))));
+        if (peer is { OptimisedBlas: false })
+            output.WriteLine($"warning: PyTorch is on the reference BLAS (about 30 times slower than OpenBLAS): install {PyTorchPeer.OpenBlasPackage}");
+        ComputeBenchReport.WriteHeader(output);
+        var result = ComputeBenchmark.Run(config, peer, row => { ComputeBenchReport.WriteRow(output, row); output.Flush(); });
+        ComputeBenchReport.WriteFooter(output, result);
+        if (jsonFile is not null)
+        {
+            ComputeBenchReport.WriteJson(jsonFile, ComputeBenchReport.ToJson(result, config, MachineInfo.Current(), peer));
+            output.WriteLine($"wrote {jsonFile}");
+        }
+        return result.Workloads.Any(w => w.Mismatch is not null) ? ExitCodes.Failure : 0;
     }
 
     static string Show(double rate) => double.IsNaN(rate) ? "-" : rate.ToString("N0");

@@ -15,6 +15,9 @@ namespace FlowLive.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
+    /// <summary>Rows per evaluation call (the trainer evaluates in batches of at least this many).</summary>
+    const int EvaluationRows = 1024;
+
     public static Command Create(TextWriter output)
     {
         var model = new Argument<FileInfo>("model") { Description = "model file (.flow)" };
@@ -36,12 +39,12 @@ public static class EvalCommand
                 request = request with { Data = request.Data with { TestSize = n } };
             }
             bool images = ImageDatasets.IsImageDataset(request.Dataset);
-            ThreadCount.Apply(parsed.GetValue(threads), images);
+            ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(threads), loaded.Flow.Module, EvaluationRows));
             var (data, description, entropy) = ModelRequests.HeldOut(request, output);
             using (data)
             {
                 var objective = new FlowLikelihood(loaded.Flow, dequantize: images);
-                double nll = TrainingLoop.Evaluate(objective, data.Test!, 1024, request.Training.Seed, RunSeeds.Test);
+                double nll = TrainingLoop.Evaluate(objective, data.Test!, EvaluationRows, request.Training.Seed, RunSeeds.Test);
                 var gapEstimate = entropy is null ? null : GapEstimate.Measure(loaded.Flow, entropy, data.Test!);
                 var metrics = new TrainingMetrics
                 {

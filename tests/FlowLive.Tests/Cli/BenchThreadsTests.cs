@@ -2,7 +2,7 @@ using FlowLive.Cli;
 
 namespace FlowLive.Tests.Cli;
 
-/// <summary>--threads means the same to bench as to train: 0 is automatic, and counts read as English.</summary>
+/// <summary>--threads means the same to bench as to train: 0 is automatic (by the size of the work), and counts read as English.</summary>
 public sealed class BenchThreadsTests
 {
     [Fact]
@@ -10,7 +10,7 @@ public sealed class BenchThreadsTests
     {
         var run = CliRunner.Run("bench", "--flow", "nice", "--seconds", "0.02", "--batch-size", "32", "--threads", "0");
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("threads automatic (1 thread for 2-D", run.Output);
+        Assert.Contains("threads automatic (by the size of each model's matrix products)", run.Output);
         Assert.DoesNotContain("1 threads", run.Output);
         Assert.Single(run.Output.Split('\n'), line => line.StartsWith("nice "));
     }
@@ -29,11 +29,18 @@ public sealed class BenchThreadsTests
     }
 
     [Fact]
-    public void Automatic_threads_follow_the_kind_of_data()
+    public void Automatic_threads_follow_the_size_of_the_matrix_products()
     {
-        Assert.Equal(1, ThreadCount.Resolve(0, images: false));
-        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, images: true));
-        Assert.Equal(3, ThreadCount.Resolve(3, images: false));
+        using var radboud = FlowLive.Flows.Architectures.SeedArchitectures.RadboudMoons().Build();
+        using var keras = FlowLive.Flows.Architectures.SeedArchitectures.KerasRealNvp(couplings: 8, depth: 2).Build();
+        // Radboud's widest layer is 16 x 16: too small to split even at batch 4,096; Keras's 256 x 256 splits at 128.
+        Assert.Equal(16 * 16 * 4096, ThreadCount.LargestProduct(radboud.Module, 4096));
+        Assert.Equal(1, ThreadCount.Resolve(0, radboud.Module, 4096));
+        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, keras.Module, 128));
+        using var glow = FlowLive.Flows.Architectures.Catalog.Get("glow").Create(FlowLive.Flows.Shape.Image(1, 8, 8),
+            new FlowLive.Flows.Architectures.ArchitectureOptions { Levels = 1, Steps = 1 }).Build();
+        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, glow.Module, 1));
+        Assert.Equal(3, ThreadCount.Resolve(3, radboud.Module, 128));
         Assert.Equal("1 thread", ThreadCount.Describe(1));
         Assert.Equal("2 threads", ThreadCount.Describe(2));
     }

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FlowLive.Cli.Bench.Compute;
+
+/// <summary>What one `flowlive bench` run measures and how.</summary>
+/// <param name="Threads">libtorch threads for every workload; 0 = automatic, as FlowLive's commands choose for each (<see cref="ThreadCount"/>).</param>
+public sealed record ComputeBenchConfig(IReadOnlyList<ComputeWorkload> Workloads, WorkloadSize Size, int Threads, TimeSpan Budget,
+    int? Calls = null, int Rounds = 3);
+
+/// <summary>
+/// One workload's figures. Times are medians of the timed calls after warm-up; the ratio is FlowLive over PyTorch
+/// (null where PyTorch did not run); the floor is the workload's matrix-product FLOPs at the calibration row's sgemm
+/// rate; memory is the peak resident set while the workload ran, its growth from after warm-up to the last call, and
+/// the live tensors left after it was freed (0, or something leaks).
+/// </summary>
+public sealed record WorkloadFigures(string Name, string Description, int Threads, int Calls, double FlowLiveMilliseconds, double? PyTorchMilliseconds,
+    double FloorMilliseconds, double PeakRssMegabytes, double? PyTorchPeakRssMegabytes, double RssGrowthMegabytes, long LiveTensorsAfter,
+    long Parameters, double Flops, string? Mismatch)
+{
+    public double? Ratio => PyTorchMilliseconds is double p && p > 0 ? FlowLiveMilliseconds / p : null;
+    public double TimesFloor => FlowLiveMilliseconds / FloorMilliseconds;
+}
+
+public sealed record ComputeBenchResult(IReadOnlyList<WorkloadFigures> Workloads, double SgemmGigaflops);
+
+/// <summary>
+/// Runs the workloads in FlowLive and, with a peer, in PyTorch in the same run: for each workload both sides warm up,
+/// then take turns (FlowLive's calls, PyTorch's calls, Rounds times), so drift of a shared machine falls on both.
+/// Each workload runs on the threads the config gives, or automatic ones, on both sides.
+/// </summary>
+public static class ComputeBenchmark
+{
+    const int WarmUpCalls = 2;
+
+    /// <summary>Measures every workload, the sgemm calibration first (each floor needs its rate); <paramref name="measured"/> sees each row as it is done.</summary>
+    public static ComputeBenchResult Run(ComputeBenchConfig config, PyTorchPeer? peer, Action<WorkloadFigures>? measured = null)
+    {
+        var calibrationWorkload = ComputeWorkloads.Find(ComputeWorkloads.Calibration)!;
+        var calibration = Measure(calibrationWorkload, config, peer);
+        double flopsPerMillisecond = calibration.Flops / calibration.FlowLiveMilliseconds;
+        var figures = new List<WorkloadFigures>();
+        foreach (var workload in config.Workloads)
+        {
+            var raw = workload == calibrationWorkload ? calibration : Measure(workload, config, peer);
+            var row = new WorkloadFigures(workload.Name, workload.Description, raw.Threads, raw.Calls, raw.FlowLiveMilliseconds, raw.PyTorchMilliseconds,
+                raw.Flops / flopsPerMillisecond, raw.PeakRss, raw.PyTorchPeakRss, raw.RssGrowth, raw.LiveTensorsAfter, raw.Parameters, raw.Flops, raw.Mismatch);
+            figures.Add(row);
+            measured?.Invoke(row);
+        }
+        return new ComputeBenchResult(figures, flopsPerMillisecond / 1e6);
+    }
+
+    sealed record Raw(int Threads, int Calls, double FlowLiveMilliseconds, double? PyTorchMilliseconds, double PeakRss, double? PyTorchPeakRss,
+        double RssGrowth, long LiveTensorsAfter, long Parameters, double Flops, string? Mismatch);
+
+    static Raw Measure(ComputeWorkload workload, ComputeBenchConfig config, PyTorchPeer? peer)
+    {
+        var liveBefore = LiveTensors();
+        ProcessMemory.ResetPeak();
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        PyTorchPeer.Answer? last = null;
+        int calls;
+        double rssAfterWarmUp, rssAtEnd;
+        long parameters;
+        double flops;
+        int threads;
+        using (var prepared = workload.Prepare(config.Size))
+        {
+            parameters = prepared.Parameters;
+            flops = prepared.Flops;
+            // A bench is one process measuring several set-ups: each workload's thread count is part of its set-up.
+            threads = ThreadCount.Resolve(config.Threads, prepared.LargestProduct);
+            ThreadCount.Apply(threads);
+            double warmUp = 0;
+            for (int i = 0; i < WarmUpCalls; i++) warmUp = Time(prepared);
+            if (peer is not null) last = peer.Run(workload.Name, config.Size, threads, 0);
+            rssAfterWarmUp = ProcessMemory.ResidentMegabytes();
+            calls = config.Calls ?? (int)Math.Clamp(Math.Ceiling(config.Budget.TotalMilliseconds / config.Rounds / Math.Max(warmUp, 1e-3)), 1, 10_000);
+            for (int round = 0; round < config.Rounds; round++)
+            {
+                for (int i = 0; i < calls; i++) ours.Add(Time(prepared));
+                if (peer is not null)
+                {
+                    last = peer.Run(workload.Name, config.Size, threads, calls);
+                    theirs.AddRange(last.TimesMilliseconds);
+                }
+            }
+            rssAtEnd = ProcessMemory.ResidentMegabytes();
+        }
+        double peak = ProcessMemory.PeakMegabytes();
+        string? mismatch = last is not null && last.Parameters != parameters
+            ? $"PyTorch's model has {last.Parameters:N0} weights, FlowLive's {parameters:N0}: not the same model"
+            : null;
+        return new Raw(threads, calls * config.Rounds, Median(ours), theirs.Count > 0 ? Median(theirs) : null, peak, last?.PeakRssMegabytes,
+            rssAtEnd - rssAfterWarmUp, LiveTensors() - liveBefore, parameters, flops, mismatch);
+    }
+
+    static double Time(PreparedWorkload prepared)
+    {
+        long start = Stopwatch.GetTimestamp();
+        prepared.Call();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    static long LiveTensors() => DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
