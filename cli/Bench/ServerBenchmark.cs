@@ -72,13 +72,13 @@ public static class ServerBenchmark
                     log.WriteLine($"  LogProb latency: {clients} concurrent client(s)");
                     latencies.Add(await MeasureLatency(client, clients, latencyBudget));
                 }
-                double before = WorkingSetMegabytes();
+                double before = Compute.ProcessMemory.ResidentMegabytes();
                 log.WriteLine($"  memory: {mixedRequests:N0} mixed requests");
                 await MixedRequests(client, mixedRequests);
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 long live = app.Services.GetRequiredService<Server.Compute.ComputeScheduler>().LiveTensors;
-                return new Figures(streams, latencies, mixedRequests, before, WorkingSetMegabytes(), live);
+                return new Figures(streams, latencies, mixedRequests, before, Compute.ProcessMemory.ResidentMegabytes(), live);
             }
             finally
             {
@@ -161,7 +161,7 @@ public static class ServerBenchmark
         }).ToList();
         await Task.WhenAll(workers);
         latencies.Sort();
-        return new LatencyFigures(clients, latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+        return new LatencyFigures(clients, latencies.Count, Percentiles.NearestRank(latencies, 0.50), Percentiles.NearestRank(latencies, 0.99),
             latencies.Count / clock.Elapsed.TotalSeconds);
     }
 
@@ -217,14 +217,5 @@ public static class ServerBenchmark
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
         }
         return best;
-    }
-
-    static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Floor(p * sorted.Count))];
-
-    static double WorkingSetMegabytes()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 }

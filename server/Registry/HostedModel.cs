@@ -130,7 +130,7 @@ public sealed class HostedModel
         info.ExactLogDet = !flow.HasStochasticLogDet;
         info.Invertible = flow.Layers.All(l => l.HasInverse);
         info.CreatedAt = Timestamp.FromDateTimeOffset(spec.CreatedUtc);
-        info.ParameterCount = flow.Parameters().Sum(p => p.numel());
+        info.ParameterCount = flow.WeightCount;
         info.PixelScale = flow.DataShape.IsImage ? 1.0 : 0.0;
         return info;
     }

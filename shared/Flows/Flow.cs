@@ -154,6 +154,9 @@ public sealed class Flow : IDisposable
 
     public IEnumerable<Parameter> Parameters() => module.parameters().Where(p => p.requires_grad);
 
+    /// <summary>The number of trainable weights: the elements of every tensor <see cref="Parameters"/> lists.</summary>
+    public long WeightCount => Parameters().Sum(p => p.numel());
+
     public void Dispose()
     {
         if (ownsModule) module.Dispose();

@@ -124,7 +124,7 @@ public sealed class TrainingRun : IDisposable
                 ? $"{datasetName}-{shape[1]}x{shape[2]}-{ArchitectureName(request)}"
                 : $"{datasetName}-{ArchitectureName(request)}");
             return new TrainingRun(request, name, datasetName, flow, trainable, data!, scale,
-                $"{ArchitectureName(request)} ({flow.LayerCount} layers, {flow.Parameters().Sum(p => p.numel()):N0} weights) on {description}, " +
+                $"{ArchitectureName(request)} ({flow.LayerCount} layers, {flow.WeightCount:N0} weights) on {description}, " +
                 $"batch {options.BatchSize}, lr {options.LearningRate} ({options.Schedule.Describe()}), on {device.type.ToString().ToLowerInvariant()}",
                 target, entropy);
         }

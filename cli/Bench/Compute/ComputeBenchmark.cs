@@ -43,30 +43,26 @@ public static class ComputeBenchmark
         var figures = new List<WorkloadFigures>();
         foreach (var workload in config.Workloads)
         {
-            var raw = workload == calibrationWorkload ? calibration : Measure(workload, config, peer);
-            var row = new WorkloadFigures(workload.Name, workload.Description, raw.Threads, raw.Calls, raw.FlowLiveMilliseconds, raw.PyTorchMilliseconds,
-                raw.Flops / flopsPerMillisecond, raw.PeakRss, raw.PyTorchPeakRss, raw.RssGrowth, raw.LiveTensorsAfter, raw.Parameters, raw.Flops, raw.Mismatch);
+            var timed = workload == calibrationWorkload ? calibration : Measure(workload, config, peer);
+            var row = timed with { FloorMilliseconds = timed.Flops / flopsPerMillisecond };
             figures.Add(row);
             measured?.Invoke(row);
         }
         return new ComputeBenchResult(figures, flopsPerMillisecond / 1e6);
     }
 
-    sealed record Raw(int Threads, int Calls, double FlowLiveMilliseconds, double? PyTorchMilliseconds, double PeakRss, double? PyTorchPeakRss,
-        double RssGrowth, long LiveTensorsAfter, long Parameters, double Flops, string? Mismatch);
-
-    static Raw Measure(ComputeWorkload workload, ComputeBenchConfig config, PyTorchPeer? peer)
+    /// <summary>One workload's figures, all but the floor (which needs the calibration's rate: NaN here).</summary>
+    static WorkloadFigures Measure(ComputeWorkload workload, ComputeBenchConfig config, PyTorchPeer? peer)
     {
         var liveBefore = LiveTensors();
         ProcessMemory.ResetPeak();
         var ours = new List<double>();
         var theirs = new List<double>();
         PyTorchPeer.Answer? last = null;
-        int calls;
+        int calls, threads;
         double rssAfterWarmUp, rssAtEnd;
         long parameters;
         double flops;
-        int threads;
         using (var prepared = workload.Prepare(config.Size))
         {
             parameters = prepared.Parameters;
@@ -90,11 +86,11 @@ public static class ComputeBenchmark
             }
             rssAtEnd = ProcessMemory.ResidentMegabytes();
         }
-        double peak = ProcessMemory.PeakMegabytes();
         string? mismatch = last is not null && last.Parameters != parameters
             ? $"PyTorch's model has {last.Parameters:N0} weights, FlowLive's {parameters:N0}: not the same model"
             : null;
-        return new Raw(threads, calls * config.Rounds, Median(ours), theirs.Count > 0 ? Median(theirs) : null, peak, last?.PeakRssMegabytes,
+        return new WorkloadFigures(workload.Name, workload.Description, threads, calls * config.Rounds, Percentiles.Median(ours),
+            theirs.Count > 0 ? Percentiles.Median(theirs) : null, double.NaN, ProcessMemory.PeakMegabytes(), last?.PeakRssMegabytes,
             rssAtEnd - rssAfterWarmUp, LiveTensors() - liveBefore, parameters, flops, mismatch);
     }
 
@@ -106,11 +102,4 @@ public static class ComputeBenchmark
     }
 
     static long LiveTensors() => DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }

@@ -47,7 +47,7 @@ public static class ComputeWorkloads
                 optimizer.zero_grad();
                 (-flow.LogProb(data).mean()).backward();
                 optimizer.step();
-            }, Weights(flow), FlopCount.TrainingStepPasses * FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, optimizer, data);
+            }, flow.WeightCount, FlopCount.TrainingStepPasses * FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, optimizer, data);
         });
 
     static ComputeWorkload Trace(string model, Func<FlowSpec> spec) =>
@@ -60,7 +60,7 @@ public static class ComputeWorkloads
             {
                 using var _ = no_grad();
                 foreach (var state in flow.Trace(z)) state.Dispose();
-            }, Weights(flow), FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, z);
+            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, z);
         });
 
     static ComputeWorkload Grid(string model, Func<FlowSpec> spec) =>
@@ -73,7 +73,7 @@ public static class ComputeWorkloads
             {
                 using var _ = no_grad();
                 flow.LogProb(points).Dispose();
-            }, Weights(flow), FlopCount.LinearPerRow(flow.Module) * side * side, ThreadCount.LargestProduct(flow.Module, (long)side * side), flow, points);
+            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * side * side, ThreadCount.LargestProduct(flow.Module, (long)side * side), flow, points);
         });
 
     static PreparedWorkload Sgemm(int n)
@@ -85,8 +85,6 @@ public static class ComputeWorkloads
 
     // As built: libtorch's default initialisation with each coupling net's last layer at zero, as the PyTorch script does.
     static Flow Build(Func<FlowSpec> spec) => spec().Build();
-
-    static long Weights(Flow flow) => flow.Parameters().Sum(p => p.numel());
 
     static Tensor Draw(long rows, long columns)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowLive.Cli.Bench;
 using FlowLive.Cli.Bench.Compute;
 using FlowLive.Data;
 using FlowLive.Flows.Architectures;
@@ -98,11 +99,14 @@ public sealed class BenchWorkloadTests : IDisposable
     }
 
     [Fact]
-    public void Medians_of_odd_and_even_counts()
+    public void Medians_of_odd_and_even_counts_and_nearest_rank_percentiles()
     {
-        Assert.Equal(2, ComputeBenchmark.Median([3, 1, 2]));
-        Assert.Equal(2.5, ComputeBenchmark.Median([4, 1, 3, 2]));
-        Assert.True(double.IsNaN(ComputeBenchmark.Median([])));
+        Assert.Equal(2, Percentiles.Median([3, 1, 2]));
+        Assert.Equal(2.5, Percentiles.Median([4, 1, 3, 2]));
+        Assert.True(double.IsNaN(Percentiles.Median([])));
+        Assert.Equal(3, Percentiles.NearestRank([1, 2, 3, 4], 0.5));
+        Assert.Equal(4, Percentiles.NearestRank([1, 2, 3, 4], 0.99));
+        Assert.True(double.IsNaN(Percentiles.NearestRank([], 0.5)));
     }
 
     [Theory]
