@@ -97,8 +97,9 @@ public sealed class ModelRegistry : IDisposable
         lock (scanGate)
         {
             var full = Path.GetFullPath(path);
-            var entry = Load(full);
-            seen[full] = Stamp(full);
+            var stamp = Stamp(full);
+            var entry = Load(full, Read(full));
+            seen[full] = stamp;
             Install(entry);
             Changed?.Invoke();
             return entry;
@@ -129,14 +130,11 @@ public sealed class ModelRegistry : IDisposable
                 bool known = models.TryGetValue(name, out var current) && current.Path == path
                              && seen.TryGetValue(path, out var last) && last == stamp;
                 if (known) continue;
-                var entry = Load(path);
+                var file = Read(path);
                 seen[path] = stamp;
-                if (current is not null && current.Path == path && current.Sha256 == entry.Sha256 && current.IsServing == entry.IsServing)
-                {
-                    entry.Retire();
-                    continue; // touched, not changed
-                }
-                Install(entry);
+                // Touched, not changed: the same bytes would load the same way (or fail to be read again).
+                if (current is not null && current.Path == path && current.Sha256 == file.Sha256) continue;
+                Install(Load(path, file));
                 changed = true;
             }
             foreach (var name in models.Keys.Except(present.Keys).ToList())
@@ -175,15 +173,30 @@ public sealed class ModelRegistry : IDisposable
             log.LogError("model {Name}: not serving {Path}: {Error}", entry.Name, entry.Path, entry.Error);
     }
 
-    private HostedModel Load(string path)
+    /// <summary>A model file's bytes and their SHA-256 (read once: the hash is that of the weights served), or why it cannot be read.</summary>
+    private sealed record FileRead(byte[]? Bytes, string Sha256, string? Error);
+
+    private static FileRead Read(string path)
     {
-        var name = Path.GetFileNameWithoutExtension(path);
-        string sha = "";
         try
         {
-            if (NotOpenable(path, out var file) is { } refusal) return HostedModel.Failed(name, path, sha, refusal);
-            sha = Sha256(file.FullName, file.Length);
-            var loaded = ModelFile.Load(file.FullName);
+            var bytes = ModelFile.ReadBytes(path);
+            return new FileRead(bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)), null);
+        }
+        catch (ModelFileException e)
+        {
+            return new FileRead(null, "", e.Message);
+        }
+    }
+
+    private HostedModel Load(string path, FileRead file)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        string sha = file.Sha256;
+        if (file.Bytes is not { } bytes) return HostedModel.Failed(name, path, sha, file.Error!);
+        try
+        {
+            var loaded = ModelFile.Load(path, bytes);
             try
             {
                 if (device.type != TorchSharp.DeviceType.CPU) loaded.Flow.To(device);
@@ -210,61 +223,15 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>
-    /// The file a path names: the path itself, or the final target of a link (on Unix a link's own size is that of the
-    /// path it holds, and its own time is not the target's, so neither says anything about the model).
-    /// </summary>
-    private static FileInfo Target(string path)
-    {
-        var info = new FileInfo(path);
-        return info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
-    }
-
-    /// <summary>
-    /// Why a path is not even opened, or null (then <paramref name="file"/> is the file to read). A pipe blocks whoever
-    /// opens it until a writer comes and a device never ends; both report a size of 0, as an empty file (no model
-    /// either) does. An oversized file is not read.
-    /// </summary>
-    private static string? NotOpenable(string path, out FileInfo file)
-    {
-        try { file = Target(path); }
-        catch (IOException e)
-        {
-            file = new FileInfo(path);
-            return new ModelFileException(path, $"is a link that cannot be followed: {e.Message}").Message;
-        }
-        string? problem = !file.Exists ? "no such file (a dangling link?)"
-            : file.Length == 0 ? "is empty, or not a regular file (a pipe or a device): model files are regular files"
-            : file.Length > SpecLimits.MaxModelFileBytes ? $"{file.Length:N0} bytes is larger than any FlowLive model ({SpecLimits.MaxModelFileBytes:N0} at most)"
-            : null;
-        return problem is null ? null : new ModelFileException(path, problem).Message;
-    }
-
-    /// <summary>The SHA-256 of the file's first <paramref name="length"/> bytes, reading no more than that.</summary>
-    private static string Sha256(string path, long length)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        for (long left = length; left > 0;)
-        {
-            int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (read == 0) break; // shorter than it said: ModelFile.Load reports that
-            hash.AppendData(buffer, 0, read);
-            left -= read;
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
     /// <summary>What a rescan compares: the target's time and size (a link retargeted or a target rewritten is a change).</summary>
     private static (DateTime, long) Stamp(string path)
     {
         try
         {
-            var info = Target(path);
+            var info = ModelContainer.Target(path);
             return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
         }
-        catch (IOException) { return (DateTime.MinValue, -1); }
+        catch (Exception e) when (e is ModelFileException or IOException) { return (DateTime.MinValue, -1); }
     }
 
     public void Dispose()

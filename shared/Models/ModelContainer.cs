@@ -40,9 +40,14 @@ public static class ModelContainer
     /// The spec and weights blocks of a file in <paramref name="format"/>, after checking its magic, its version, both
     /// block lengths, that nothing follows the checksum, and the checksum itself.
     /// </summary>
-    public static (byte[] Spec, byte[] Weights) Read(string path, ContainerFormat format)
+    public static (byte[] Spec, byte[] Weights) Read(string path, ContainerFormat format) => Read(path, ReadFile(path, format), format);
+
+    /// <summary>
+    /// As <see cref="Read(string, ContainerFormat)"/>, from the file's bytes already read with <see cref="ReadFile"/>
+    /// (for a caller that also hashes them: one read, and the hash is that of the blocks returned).
+    /// </summary>
+    public static (byte[] Spec, byte[] Weights) Read(string path, byte[] bytes, ContainerFormat format)
     {
-        byte[] bytes = ReadBounded(path);
         byte[] magic = format.MagicBytes;
 
         int headerLength = magic.Length + sizeof(uint);
@@ -66,19 +71,28 @@ public static class ModelContainer
         return (specBytes, weights);
     }
 
-    /// <summary>The file's bytes, refusing directories, devices, pipes and files over <see cref="SpecLimits.MaxModelFileBytes"/> before reading.</summary>
-    static byte[] ReadBounded(string path)
+    /// <summary>
+    /// The whole file (the final target when <paramref name="path"/> is a link), refusing before it opens anything that
+    /// is not a regular file of a model's size: a directory, a missing file or a dangling link, a link that cannot be
+    /// followed, a file over <see cref="SpecLimits.MaxModelFileBytes"/>, and anything of size 0. A pipe blocks whoever
+    /// opens it until a writer comes and a device never ends; both report a size of 0, as an empty file (no
+    /// <paramref name="format"/> file either) does.
+    /// </summary>
+    public static byte[] ReadFile(string path, ContainerFormat format)
     {
         try
         {
             if (Directory.Exists(path)) throw new ModelFileException(path, "is a directory, not a model file");
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new ModelFileException(path, "no such file");
+            var info = Target(path);
+            if (!info.Exists)
+                throw new ModelFileException(path, info.FullName == Path.GetFullPath(path) ? "no such file" : "no such file (a dangling link)");
+            if (info.Length == 0)
+                throw new ModelFileException(path, $"is empty or not a regular file (a pipe or a device?), so not a FlowLive {format.Noun}");
             if (info.Length > SpecLimits.MaxModelFileBytes)
                 throw new ModelFileException(path, $"{info.Length:N0} bytes is larger than any FlowLive model ({SpecLimits.MaxModelFileBytes:N0} at most)");
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            // Read no more than the size the file system reports: a device or a pipe reports 0 (or anything) and then
-            // never ends, so one byte past that size means it is not a regular file.
+            using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            // Read no more than the size the file system reports: one byte past it means the file grew meanwhile or is
+            // a device that reports a size and never ends.
             var bytes = new byte[info.Length];
             stream.ReadExactly(bytes);
             if (stream.ReadByte() >= 0)
@@ -90,6 +104,17 @@ public static class ModelContainer
         catch (DirectoryNotFoundException) { throw new ModelFileException(path, "no such file"); }
         catch (IOException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
         catch (UnauthorizedAccessException e) { throw new ModelFileException(path, $"cannot be read: {e.Message}", e); }
+    }
+
+    /// <summary>
+    /// The file a path names: the path itself, or the final target of a link (on Unix a link's own size is that of the
+    /// path it holds, and its own time is not the target's, so neither says anything about the model).
+    /// </summary>
+    public static FileInfo Target(string path)
+    {
+        var info = new FileInfo(path);
+        try { return info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info; }
+        catch (IOException e) { throw new ModelFileException(path, $"is a link that cannot be followed: {e.Message}", e); }
     }
 
     /// <summary>An int64 length and that many bytes at <paramref name="offset"/>, which moves past them.</summary>

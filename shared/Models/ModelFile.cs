@@ -39,9 +39,18 @@ public static class ModelFile
     }
 
     /// <summary>Reads a model and builds its flow with the saved weights, on the CPU in the saved dtype.</summary>
-    public static LoadedModel Load(string path)
+    public static LoadedModel Load(string path) => Load(path, ReadBytes(path));
+
+    /// <summary>
+    /// The whole file as <see cref="Load(string)"/> reads it: regular files only (no pipe, device or directory is
+    /// opened), links followed, at most <see cref="SpecLimits.MaxModelFileBytes"/>.
+    /// </summary>
+    public static byte[] ReadBytes(string path) => ModelContainer.ReadFile(path, Format);
+
+    /// <summary>As <see cref="Load(string)"/>, from the file's bytes (<see cref="ReadBytes"/>); <paramref name="path"/> names it in errors.</summary>
+    public static LoadedModel Load(string path, byte[] bytes)
     {
-        var (spec, weights, _) = Parse(path);
+        var (spec, weights, _) = Parse(path, bytes);
         Flow flow;
         try
         {
@@ -71,9 +80,11 @@ public static class ModelFile
         }
     }
 
-    static (ModelSpec Spec, byte[] Weights, IReadOnlyList<WeightsHeader.Entry> Tensors) Parse(string path)
+    static (ModelSpec Spec, byte[] Weights, IReadOnlyList<WeightsHeader.Entry> Tensors) Parse(string path) => Parse(path, ReadBytes(path));
+
+    static (ModelSpec Spec, byte[] Weights, IReadOnlyList<WeightsHeader.Entry> Tensors) Parse(string path, byte[] bytes)
     {
-        var (specBytes, weights) = ModelContainer.Read(path, Format);
+        var (specBytes, weights) = ModelContainer.Read(path, bytes, Format);
         var spec = DeserializeSpec(path, specBytes);
         return (spec, weights, CheckAgainstWeights(path, spec, weights));
     }
