@@ -214,8 +214,10 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         {
             int n = Math.Min(chunk, steps - first);
             var latents = path.Slice(first, n);
-            var (points, logProb) = await compute.Run(_ => Sampling.Decode(flow, latents, withLogProb: true), ct);
-            var states = request.IncludeStates ? await compute.Run(_ => Tracing.FromLatents(flow, latents, withLogDet: false), ct) : null;
+            // With states, the trace's forward pass gives the points and their log-densities too (its last state).
+            var states = request.IncludeStates ? await compute.Run(_ => Tracing.FromLatents(flow, latents, withLogDet: true), ct) : null;
+            var (points, logProb) = states is not null ? (states[^1].State, states[^1].LogProb)
+                : await compute.Run(_ => Sampling.Decode(flow, latents, withLogProb: true), ct);
             Outputs.CheckFinite(latents.Values, "latent", model);
             Outputs.CheckFinite(points.Values, "point", model);
             Outputs.CheckFinite(logProb!, "log_prob", model);
