@@ -5,8 +5,7 @@ namespace FlowLive.Server.Compute;
 
 /// <summary>
 /// Density grids of 2-D models: the full model's, or each layer prefix's (the density of the state after k layers,
-/// which is what a heatmap shows changing layer by layer). Non-finite log-densities (no mass, or a broken region)
-/// travel as the most negative float32, as the contract says.
+/// which is what a heatmap shows changing layer by layer). On the wire, see TensorMessages.ToMessage(DensityGrid).
 /// </summary>
 public static class Densities
 {
@@ -18,12 +17,9 @@ public static class Densities
         return new GridWindow(around.XMin, around.XMax, around.YMin, around.YMax, columns, rows);
     }
 
-    public static float[] LogDensity(Flow flow, GridWindow window, CancellationToken cancellation)
+    public static DensityGrid Evaluate(Flow flow, GridWindow window, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        var values = DensityGrid.Evaluate(flow, window).LogDensity;
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) values[i] = float.MinValue;
-        return values;
+        return DensityGrid.Evaluate(flow, window);
     }
 }

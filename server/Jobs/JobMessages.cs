@@ -1,7 +1,6 @@
 using FlowLive.Protos.V1;
 using FlowLive.Server.Wire;
 using FlowLive.Training;
-using DensityGridMessage = FlowLive.Protos.V1.DensityGrid;
 using SnapshotMessage = FlowLive.Protos.V1.TrainingSnapshot;
 
 namespace FlowLive.Server.Jobs;
@@ -53,20 +52,7 @@ public static class JobMessages
             keptCount++;
         }
         if (keptCount > 0) message.Samples = TensorMessages.ToMessage(kept.ToArray(), [keptCount, .. snapshot.SampleShape.Skip(1)]);
-        if (snapshot.Density is { } density)
-        {
-            var window = density.Window;
-            var values = (float[])density.LogDensity.Clone();
-            for (int i = 0; i < values.Length; i++)
-                if (!float.IsFinite(values[i])) values[i] = float.MinValue;
-            message.Density = new DensityGridMessage
-            {
-                Bounds = new Bounds { XMin = window.XMin, XMax = window.XMax, YMin = window.YMin, YMax = window.YMax },
-                Columns = window.Columns,
-                Rows = window.Rows,
-                LogDensity = TensorMessages.ToMessage(values, window.Rows, window.Columns),
-            };
-        }
+        if (snapshot.Density is { } density) message.Density = TensorMessages.ToMessage(density);
         return message;
     }
 

@@ -4,7 +4,6 @@ using FlowLive.Server.Registry;
 using FlowLive.Server.Wire;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using DensityGridMessage = FlowLive.Protos.V1.DensityGrid;
 
 namespace FlowLive.Server.Services;
 
@@ -168,20 +167,15 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         var ct = context.CancellationToken;
         var window = RequestChecks.Window(request.Bounds, columns, rows)
                      ?? await compute.Run(_ => Densities.DefaultWindow(flow, columns, rows), ct);
-        var bounds = new Bounds { XMin = window.XMin, XMax = window.XMax, YMin = window.YMin, YMax = window.YMax };
         var prefixes = request.PerLayer ? Enumerable.Range(0, flow.LayerCount + 1) : [flow.LayerCount];
         foreach (int prefix in prefixes)
         {
-            var logDensity = await compute.Run(token => Densities.LogDensity(flow.Prefix(prefix), window, token), ct);
+            var grid = await compute.Run(token => Densities.Evaluate(flow.Prefix(prefix), window, token), ct);
             await responses.WriteAsync(new DensityGridResponse
             {
                 LayerPrefix = prefix,
                 LayerCount = flow.LayerCount,
-                Grid = new DensityGridMessage
-                {
-                    Bounds = bounds, Columns = columns, Rows = rows,
-                    LogDensity = TensorMessages.ToMessage(logDensity, rows, columns),
-                },
+                Grid = TensorMessages.ToMessage(grid),
             }, ct);
         }
     }

@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using FlowLive.Flows;
+using FlowLive.Protos.V1;
 using Google.Protobuf;
+using DensityGrid = FlowLive.Imaging.DensityGrid;
+using DensityGridMessage = FlowLive.Protos.V1.DensityGrid;
 using ProtoTensor = FlowLive.Protos.V1.Tensor;
 
 namespace FlowLive.Server.Wire;
@@ -18,8 +21,8 @@ public sealed record Batch(float[] Values, long Count, Shape SampleShape)
 }
 
 /// <summary>
-/// The one conversion between the wire's <c>Tensor</c> (shape + little-endian float32 bytes) and the server's arrays,
-/// with every check a client's tensor needs before work starts: rank and per-sample shape, byte length, size caps,
+/// The one conversion between the wire's <c>Tensor</c> (shape + little-endian float32 bytes) and the server's arrays
+/// (density grids included), with every check a client's tensor needs before work starts: rank and per-sample shape, byte length, size caps,
 /// finiteness. Problems are INVALID_ARGUMENT or RESOURCE_EXHAUSTED naming the field.
 /// </summary>
 public static class TensorMessages
@@ -38,6 +41,24 @@ public static class TensorMessages
     }
 
     public static ProtoTensor ToMessage(Batch batch) => ToMessage(batch.Values, batch.FullShape);
+
+    /// <summary>
+    /// A density grid as DensityGridRpc and WatchJob send it: its window, and log-densities [rows, columns] row 0 at
+    /// the top, where a non-finite value (no mass, or a broken region) travels as the most negative float32.
+    /// </summary>
+    public static DensityGridMessage ToMessage(DensityGrid grid)
+    {
+        var window = grid.Window;
+        var values = new float[grid.LogDensity.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = float.IsFinite(grid.LogDensity[i]) ? grid.LogDensity[i] : float.MinValue;
+        return new DensityGridMessage
+        {
+            Bounds = new Bounds { XMin = window.XMin, XMax = window.XMax, YMin = window.YMin, YMax = window.YMax },
+            Columns = window.Columns,
+            Rows = window.Rows,
+            LogDensity = ToMessage(values, window.Rows, window.Columns),
+        };
+    }
 
     /// <summary>
     /// A client's batch of samples of per-sample shape <paramref name="sampleShape"/>: [n, ...sampleShape] with n at
