@@ -18,12 +18,7 @@ public static class Sampling
     public static (Batch Points, float[]? LogProb) Decode(Flow flow, Batch latents, bool withLogProb)
     {
         var z = FlowTensors.For(flow, latents.Values, latents.FullShape);
-        if (!withLogProb)
-        {
-            var x = z;
-            foreach (var layer in flow.Layers) x = layer.ForwardWithoutLogDet(x);
-            return (new Batch(FlowTensors.Floats(x), latents.Count, flow.DataShape), null);
-        }
+        if (!withLogProb) return (new Batch(FlowTensors.Floats(flow.DecodeWithoutLogDet(z)), latents.Count, flow.DataShape), null);
         var (points, logDet) = flow.Decode(z);
         var logProb = flow.Base.LogProb(z) - logDet;
         return (new Batch(FlowTensors.Floats(points), latents.Count, flow.DataShape), FlowTensors.Floats(logProb));

@@ -18,52 +18,46 @@ public static class Tracing
 {
     public static IReadOnlyList<LayerState> FromLatents(Flow flow, Batch latents, bool withLogDet)
     {
-        var state = FlowTensors.For(flow, latents.Values, latents.FullShape);
-        var states = new List<Tensor> { state };
+        var z = FlowTensors.For(flow, latents.Values, latents.FullShape);
+        if (!withLogDet) return Collect(flow, flow.Trace(z), logDets: null, latents.Count);
+        var states = new List<Tensor> { z };
         var logDets = new List<Tensor?> { null };
         foreach (var layer in flow.Layers)
         {
-            if (withLogDet)
-            {
-                var (next, logDet) = layer.Forward(state);
-                state = next;
-                logDets.Add(logDet);
-            }
-            else
-            {
-                state = layer.ForwardWithoutLogDet(state);
-                logDets.Add(null);
-            }
-            states.Add(state);
+            var (next, logDet) = layer.Forward(states[^1]);
+            states.Add(next);
+            logDets.Add(logDet);
         }
-        return Collect(flow, states, logDets, latents.Count, withLogDet);
+        return Collect(flow, states, logDets, latents.Count);
     }
 
     public static IReadOnlyList<LayerState> FromData(Flow flow, Batch points, bool withLogDet)
     {
         var layers = flow.Layers;
         var states = new Tensor[layers.Count + 1];
-        var logDets = new Tensor?[layers.Count + 1];
+        var logDets = withLogDet ? new Tensor?[layers.Count + 1] : null;
         states[^1] = FlowTensors.For(flow, points.Values, points.FullShape);
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             var (previous, inverseLogDet) = layers[i].Inverse(states[i + 1]);
             states[i] = previous;
-            logDets[i + 1] = withLogDet ? -inverseLogDet : null;
+            if (logDets is not null) logDets[i + 1] = -inverseLogDet;
         }
-        return Collect(flow, states, logDets, points.Count, withLogDet);
+        return Collect(flow, states, logDets, points.Count);
     }
 
-    static IReadOnlyList<LayerState> Collect(Flow flow, IReadOnlyList<Tensor> states, IReadOnlyList<Tensor?> logDets, long count, bool withLogDet)
+    /// <summary>The states as batches; with <paramref name="logDets"/> (element 0 unused), each layer's and the running log-density.</summary>
+    static IReadOnlyList<LayerState> Collect(Flow flow, IReadOnlyList<Tensor> states, IReadOnlyList<Tensor?>? logDets, long count)
     {
         var result = new List<LayerState>(states.Count);
-        Tensor? running = withLogDet ? flow.Base.LogProb(states[0]) : null;
+        Tensor? running = logDets is not null ? flow.Base.LogProb(states[0]) : null;
         for (int k = 0; k < states.Count; k++)
         {
-            if (k > 0 && running is not null) running = running - logDets[k]!;
+            var logDet = k > 0 ? logDets?[k] : null;
+            if (logDet is not null) running = running! - logDet;
             var shape = new Shape(states[k].shape[1..]);
             result.Add(new LayerState(k, new Batch(FlowTensors.Floats(states[k]), count, shape),
-                logDets[k] is { } logDet ? FlowTensors.Floats(logDet) : null,
+                logDet is not null ? FlowTensors.Floats(logDet) : null,
                 running is not null ? FlowTensors.Floats(running) : null));
         }
         return result;

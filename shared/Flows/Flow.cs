@@ -98,16 +98,27 @@ public sealed class Flow : IDisposable
         return (Base.LogProb(z) + logDet).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Generative direction without the log-det, under no_grad: z to x as <see cref="Decode"/> gives it, but layers may
+    /// skip the log-det (i-ResNet's series is most of its cost).
+    /// </summary>
+    public Tensor DecodeWithoutLogDet(Tensor z)
+    {
+        CheckBatch(z, LatentShape, nameof(DecodeWithoutLogDet));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = z;
+        foreach (var layer in module.Layers.Take(count))
+            x = layer.ForwardWithoutLogDet(x);
+        return x.alias().MoveToOuterDisposeScope();
+    }
+
     /// <summary><paramref name="count"/> samples at <paramref name="temperature"/>; the same seed gives the same samples.</summary>
     public Tensor Sample(long count, double temperature = 1.0, long? seed = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = Base.Sample(count, temperature, seed);
-        // The log-det is not wanted here, so layers may skip it (i-ResNet's series is most of its cost).
-        foreach (var layer in module.Layers.Take(this.count))
-            x = layer.ForwardWithoutLogDet(x);
-        return x.alias().MoveToOuterDisposeScope();
+        return DecodeWithoutLogDet(Base.Sample(count, temperature, seed)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Samples with their log-density under the flow, in one forward pass: log p(x) = log p_base(z) - log|det dx/dz|.</summary>
