@@ -42,7 +42,7 @@ public sealed class HostedModel
     public Flow Flow => Loaded?.Flow ?? throw new InvalidOperationException($"model '{Name}' is not serving: {Error}");
     public Shape DataShape => Flow.DataShape;
     public Shape LatentShape => Flow.LatentShape;
-    public bool Invertible => Flow.Layers.All(l => l.HasInverse);
+    public bool Invertible => Info.Invertible;
 
     /// <summary>Takes a lease, or null when the model has been replaced or removed meanwhile (the caller looks again).</summary>
     public IDisposable? TryLease()
@@ -128,7 +128,7 @@ public sealed class HostedModel
         info.Preset = spec.Preset ?? "";
         foreach (var (key, value) in spec.Metrics) info.Metrics[key] = value;
         info.ExactLogDet = !flow.HasStochasticLogDet;
-        info.Invertible = flow.Layers.All(l => l.HasInverse);
+        info.Invertible = flow.HasInverse;
         info.CreatedAt = Timestamp.FromDateTimeOffset(spec.CreatedUtc);
         info.ParameterCount = flow.WeightCount;
         info.PixelScale = flow.DataShape.IsImage ? 1.0 : 0.0;

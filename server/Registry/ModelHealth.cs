@@ -18,7 +18,7 @@ static class ModelHealth
         var (x, logProb) = flow.SampleWithLogProb(Probes, 1.0, seed: 0);
         if (!isfinite(x).all().item<bool>()) return "its samples are not finite (NaN or infinite weights?)";
         if (!isfinite(logProb).all().item<bool>()) return "the log-densities of its samples are not finite";
-        if (flow.Layers.All(l => l.HasInverse) && !isfinite(flow.LogProb(x)).all().item<bool>())
+        if (flow.HasInverse && !isfinite(flow.LogProb(x)).all().item<bool>())
             return "its inverse gives non-finite log-densities for its own samples";
         return null;
     }

@@ -50,6 +50,9 @@ public sealed class Flow : IDisposable
     /// <summary>True when any layer's log-det is a stochastic estimate (log-likelihoods are then estimates too).</summary>
     public bool HasStochasticLogDet => Layers.Any(l => l.HasStochasticLogDet);
 
+    /// <summary>True when every layer has an inverse, so the flow encodes data and evaluates its density.</summary>
+    public bool HasInverse => Layers.All(l => l.HasInverse);
+
     /// <summary>The flow made of the first <paramref name="layerCount"/> layers (0 = the base alone); shares weights.</summary>
     public Flow Prefix(int layerCount)
     {

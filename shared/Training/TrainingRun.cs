@@ -107,7 +107,7 @@ public sealed class TrainingRun : IDisposable
             }
             else
             {
-                if (flow.Layers.Any(l => !l.HasInverse))
+                if (!flow.HasInverse)
                     throw new ArgumentException("Architecture: this flow has layers without an inverse, so it cannot learn from data; fit it to a --target density by reverse KL");
                 using var dequantizerGenerator = RunSeeds.Generator(options.Seed, RunSeeds.Initialisation, 1);
                 trainable = (isImage, request.Data.Dequantization) switch
