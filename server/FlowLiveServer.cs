@@ -24,8 +24,11 @@ namespace FlowLive.Server;
 /// </summary>
 public static class FlowLiveServer
 {
-    public const string ModelServiceName = "flowlive.v1.ModelService";
-    public const string TrainingServiceName = "flowlive.v1.TrainingService";
+    /// <summary>"flowlive.v1.ModelService": the service's name in health checks and in call paths.</summary>
+    public static readonly string ModelServiceName = Protos.V1.ModelService.Descriptor.FullName;
+
+    /// <summary>"flowlive.v1.TrainingService".</summary>
+    public static readonly string TrainingServiceName = Protos.V1.TrainingService.Descriptor.FullName;
 
     /// <param name="host">A last say over the host before it is built (tests swap Kestrel for an in-memory server).</param>
     public static WebApplication Build(string[] args, Action<ServerOptions>? configure = null, Action<WebApplicationBuilder>? host = null)

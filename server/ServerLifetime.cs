@@ -20,12 +20,15 @@ sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry regis
     /// <summary>How long cancelled calls get to send their status before Kestrel closes the connections.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>What health reports for the server as a whole ("") and for each of its services.</summary>
+    private static readonly string[] HealthServices = ["", FlowLiveServer.ModelServiceName, FlowLiveServer.TrainingServiceName];
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var threads = options.Value.TorchThreads > 0 ? options.Value.TorchThreads : 1;
         TorchSharp.torch.set_num_threads(threads);
         registry.Start();
-        foreach (var service in new[] { "", FlowLiveServer.ModelServiceName, FlowLiveServer.TrainingServiceName })
+        foreach (var service in HealthServices)
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
         log.LogInformation("serving {Count} models from {Folders} on {Device}, libtorch on {Threads} thread(s)",
             registry.All.Count(m => m.IsServing), string.Join(", ", registry.Folders), registry.Device, threads);
@@ -34,7 +37,7 @@ sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry regis
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        foreach (var service in new[] { "", FlowLiveServer.ModelServiceName, FlowLiveServer.TrainingServiceName })
+        foreach (var service in HealthServices)
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
         foreach (var model in registry.All) health.SetStatus(model.Name, HealthCheckResponse.Types.ServingStatus.NotServing);
         var timeout = TimeSpan.FromSeconds(options.Value.ShutdownSeconds);

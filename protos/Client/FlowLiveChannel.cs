@@ -16,6 +16,9 @@ namespace FlowLive.Protos.Client;
 /// </summary>
 public static class FlowLiveChannel
 {
+    /// <summary>The metadata key that carries the API key (the server's FlowLive:ApiKey).</summary>
+    public const string ApiKeyHeader = "x-api-key";
+
     private const int DefaultMaxReceiveMessageSize = 4 << 20;
 
     /// <param name="addresses">The replicas, e.g. "http://10.0.0.5:50051", all http or all https.</param>
@@ -90,7 +93,7 @@ public static class FlowLiveChannel
 
     private static CallCredentials ApiKey(string key) => CallCredentials.FromInterceptor((_, metadata) =>
     {
-        metadata.Add("x-api-key", key);
+        metadata.Add(ApiKeyHeader, key);
         return Task.CompletedTask;
     });
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using FlowLive.Protos.Client;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,6 @@ namespace FlowLive.Server.Operations;
 /// </summary>
 public sealed class ApiKeyInterceptor : Interceptor
 {
-    public const string Header = "x-api-key";
-
     private readonly byte[]? expectedHash;
     private readonly bool loopback;
 
@@ -62,17 +61,17 @@ public sealed class ApiKeyInterceptor : Interceptor
         if (IsInfrastructure(method)) return;
         if (expectedHash is not null)
         {
-            var given = context.RequestHeaders.GetValue(Header);
+            var given = context.RequestHeaders.GetValue(FlowLiveChannel.ApiKeyHeader);
             if (given is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), expectedHash))
-                throw new RpcException(new Status(StatusCode.Unauthenticated, $"{Header}: missing or wrong API key"));
+                throw new RpcException(new Status(StatusCode.Unauthenticated, $"{FlowLiveChannel.ApiKeyHeader}: missing or wrong API key"));
             return;
         }
         if (!loopback && method.StartsWith($"/{FlowLiveServer.TrainingServiceName}/", StringComparison.Ordinal))
             throw new RpcException(new Status(StatusCode.PermissionDenied,
-                "training on a server bound beyond loopback needs an API key: configure FlowLive:ApiKey (flowlive serve --api-key-file FILE) and send it as x-api-key"));
+                $"training on a server bound beyond loopback needs an API key: configure FlowLive:ApiKey (flowlive serve --api-key-file FILE) and send it as {FlowLiveChannel.ApiKeyHeader}"));
     }
 
     /// <summary>Health and reflection stay open: probes and load balancers carry no key, and they reveal nothing.</summary>
     private static bool IsInfrastructure(string method) =>
-        method.StartsWith("/grpc.health.v1.", StringComparison.Ordinal) || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
+        ShutdownDrain.IsHealth(method) || method.StartsWith("/grpc.reflection.", StringComparison.Ordinal);
 }
