@@ -106,5 +106,6 @@ public static class Overrides
         return epochs * ((n + batch - 1) / batch);
     }
 
-    static bool IsImages(TrainingRequest request) => request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
+    /// <summary>True when the request trains on an image dataset (a target fit has no dataset).</summary>
+    internal static bool IsImages(TrainingRequest request) => request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
 }

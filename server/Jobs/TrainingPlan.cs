@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using FlowLive.Data;
 using FlowLive.Flows;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
@@ -91,7 +90,7 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
     {
         if (SpecCheck.FirstProblem(request, root) is { } problem) throw Problems.Invalid(problem.Field, problem.Problem);
         var data = request.Data;
-        bool images = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
+        bool images = Overrides.IsImages(request);
         if (data.TrainSize is int n && (n < 1 || n > TrainingLimits.MaxPoints))
             throw Problems.Invalid($"{root}.data.train_size", $"must be between 1 and {TrainingLimits.MaxPoints:N0}, got {n:N0}");
         if (images && data.TrainSize is not null)
