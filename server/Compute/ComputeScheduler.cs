@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FlowLive.Server.Wire;
 using Grpc.Core;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public sealed class ComputeScheduler : IDisposable
     /// </summary>
     public Task<T> Run<T>(Func<CancellationToken, T> work, CancellationToken cancellation)
     {
-        if (stopping) throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
+        if (stopping) throw Problems.Unavailable("the server is shutting down");
         cancellation.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref queued) > capacity)
         {
@@ -75,7 +76,7 @@ public sealed class ComputeScheduler : IDisposable
         if (!queue.Writer.TryWrite(item))
         {
             Finished();
-            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down"));
+            throw Problems.Unavailable("the server is shutting down");
         }
         return item.Task;
     }

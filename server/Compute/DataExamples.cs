@@ -22,9 +22,8 @@ public sealed class DataExamples(ILogger<DataExamples> log)
 
     public (Batch Examples, string Dataset) Draw(HostedModel model, long count, long seed)
     {
-        var loaded = model.Loaded ?? throw Problems.Precondition($"model '{model.Name}' is not serving: {model.Error}");
         TrainingRequest request;
-        try { request = ModelRequests.Of(loaded); }
+        try { request = ModelRequests.Of(model.Loaded); }
         catch (InvalidOperationException e) { throw Problems.Precondition($"model '{model.Name}': {e.Message}"); }
         if (request.Target is { Length: > 0 } target)
             throw Problems.Precondition($"model '{model.Name}' was fitted to the energy target '{target}': it has no data to sample");

@@ -1,3 +1,4 @@
+using FlowLive.Flows;
 using FlowLive.Protos.V1;
 using FlowLive.Server.Wire;
 using FlowLive.Training;
@@ -37,8 +38,8 @@ public static class JobMessages
     public static SnapshotMessage Snapshot(Training.TrainingSnapshot snapshot, int maxSampleBytes)
     {
         var message = new SnapshotMessage { Step = snapshot.Step };
-        long sampleSize = 1;
-        foreach (long d in snapshot.SampleShape.Skip(1)) sampleSize *= d;
+        var sampleShape = Shape.OfBatched(snapshot.SampleShape);
+        long sampleSize = sampleShape.Size;
         long count = Math.Min(snapshot.SampleShape[0], Math.Max(1, maxSampleBytes / (sampleSize * sizeof(float))));
         var kept = new List<float>((int)(count * sampleSize));
         long keptCount = 0;
@@ -51,7 +52,7 @@ public static class JobMessages
             kept.AddRange(sample);
             keptCount++;
         }
-        if (keptCount > 0) message.Samples = TensorMessages.ToMessage(kept.ToArray(), [keptCount, .. snapshot.SampleShape.Skip(1)]);
+        if (keptCount > 0) message.Samples = TensorMessages.ToMessage(kept.ToArray(), sampleShape.WithBatch(keptCount));
         if (snapshot.Density is { } density) message.Density = TensorMessages.ToMessage(density);
         return message;
     }

@@ -34,7 +34,7 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
     {
         var (request, preset, root) = message.SourceCase switch
         {
-            StartTrainingRequest.SourceOneofCase.Preset => (FromPreset(message.Preset, message.Fast), message.Preset, "preset"),
+            StartTrainingRequest.SourceOneofCase.Preset => FromPreset(message.Preset, message.Fast),
             StartTrainingRequest.SourceOneofCase.RequestJson => (FromJson(message.RequestJson, message.Fast), RequestSource, "request_json"),
             _ => throw Problems.Invalid("source", "set preset (a name from `flowlive presets`) or request_json (a training request)"),
         };
@@ -52,10 +52,11 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
         string? name = message.ModelName is { Length: > 0 } given ? ModelNames.Check(given) : null;
         int every = message.Overrides is { HasSnapshotEvery: true } o ? o.SnapshotEvery : 0;
         var snapshots = every > 0 ? new SnapshotSchedule(Every: every) : new SnapshotSchedule(Count: DefaultSnapshots);
-        return new TrainingPlan(request, PresetCatalog.Find(preset)?.Name ?? preset, name, snapshots);
+        return new TrainingPlan(request, preset, name, snapshots);
     }
 
-    static TrainingRequest FromPreset(string name, bool fast)
+    /// <summary>The preset's request, its name as the catalog spells it (Job.preset) and the root of its fields' names.</summary>
+    static (TrainingRequest Request, string Preset, string Root) FromPreset(string name, bool fast)
     {
         var preset = PresetCatalog.Find(name)
                      ?? throw Problems.NotFound("preset", name, $"presets: {string.Join(", ", PresetCatalog.Names)}");
@@ -63,7 +64,7 @@ public sealed record TrainingPlan(TrainingRequest Request, string Preset, string
         if (request.Vae is not null)
             throw Problems.Invalid("preset", $"{preset.Name} trains the exercise's three VAEs (.vae files), not a flow the server can host; " +
                                              $"run it with `flowlive train --preset {preset.Name}`");
-        return request;
+        return (request, preset.Name, "preset");
     }
 
     static TrainingRequest FromJson(string json, bool fast)

@@ -1,4 +1,5 @@
 using FlowLive.Flows;
+using FlowLive.Imaging;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -17,9 +18,11 @@ public sealed class HostedModel
     private int leases;
     private bool retired;
 
+    private readonly LoadedModel? loaded;
+
     private HostedModel(string name, string path, string sha256, DateTimeOffset loadedAt, LoadedModel? loaded, string? error)
     {
-        (Name, Path, Sha256, LoadedAt, Loaded, Error) = (name, path, sha256, loadedAt, loaded, error);
+        (Name, Path, Sha256, LoadedAt, this.loaded, Error) = (name, path, sha256, loadedAt, loaded, error);
         Info = Describe();
     }
 
@@ -34,15 +37,23 @@ public sealed class HostedModel
     public string Sha256 { get; }
     public DateTimeOffset LoadedAt { get; }
     public string? Error { get; }
-    public bool IsServing => Loaded is not null;
+    public bool IsServing => loaded is not null;
     public ModelInfo Info { get; }
-    internal LoadedModel? Loaded { get; }
+
+    /// <summary>The model as loaded (spec and flow), for compute work under a lease; throws for a failed model.</summary>
+    internal LoadedModel Loaded => loaded ?? throw new InvalidOperationException($"model '{Name}' is not serving: {Error}");
 
     /// <summary>The flow, for compute work under a lease; throws for a failed model.</summary>
-    public Flow Flow => Loaded?.Flow ?? throw new InvalidOperationException($"model '{Name}' is not serving: {Error}");
+    public Flow Flow => Loaded.Flow;
     public Shape DataShape => Flow.DataShape;
     public Shape LatentShape => Flow.LatentShape;
     public bool Invertible => Info.Invertible;
+
+    /// <summary>
+    /// The density grids' default window (<see cref="Compute.Densities.DefaultWindow"/>) once a request computed it.
+    /// Requests racing to it compute the same window (a seeded draw), so the last write wins harmlessly.
+    /// </summary>
+    internal GridWindow? DefaultWindow { get; set; }
 
     /// <summary>Takes a lease, or null when the model has been replaced or removed meanwhile (the caller looks again).</summary>
     public IDisposable? TryLease()
@@ -64,7 +75,7 @@ public sealed class HostedModel
             retired = true;
             disposeNow = leases == 0;
         }
-        if (disposeNow) Loaded?.Dispose();
+        if (disposeNow) loaded?.Dispose();
     }
 
     private void Release()
@@ -75,7 +86,7 @@ public sealed class HostedModel
             leases--;
             disposeNow = retired && leases == 0;
         }
-        if (disposeNow) Loaded?.Dispose();
+        if (disposeNow) loaded?.Dispose();
     }
 
     private sealed class Lease(HostedModel model) : IDisposable
@@ -95,10 +106,10 @@ public sealed class HostedModel
             FilePath = Path,
             Sha256 = Sha256,
             LoadedAt = Timestamp.FromDateTimeOffset(LoadedAt),
-            Status = Loaded is null ? ModelStatus.Failed : ModelStatus.Serving,
+            Status = loaded is null ? ModelStatus.Failed : ModelStatus.Serving,
             Error = Error ?? "",
         };
-        if (Loaded is not { } loaded) return info;
+        if (loaded is null) return info;
         var flow = loaded.Flow;
         var spec = loaded.Spec;
         info.DataKind = flow.DataShape.IsImage ? DataKind.Image : DataKind.Points;

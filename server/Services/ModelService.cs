@@ -166,7 +166,7 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         var (columns, rows) = Checks.GridSize(request.Columns, request.Rows);
         var ct = context.CancellationToken;
         var window = RequestChecks.Window(request.Bounds, columns, rows)
-                     ?? await compute.Run(_ => Densities.DefaultWindow(flow, columns, rows), ct);
+                     ?? Densities.Regrid(model.DefaultWindow ??= await compute.Run(_ => Densities.DefaultWindow(flow), ct), columns, rows);
         var prefixes = request.PerLayer ? Enumerable.Range(0, flow.LayerCount + 1) : [flow.LayerCount];
         foreach (int prefix in prefixes)
         {
@@ -188,13 +188,13 @@ public sealed class ModelService(ModelRegistry registry, ComputeScheduler comput
         var ct = context.CancellationToken;
         var kind = RequestChecks.Kind(request.Kind);
         int steps = Checks.Steps(request.Steps);
-        Batch ends = request.EndsCase switch
+        var (endsField, endsTensor, endsShape) = request.EndsCase switch
         {
-            InterpolateRequest.EndsOneofCase.LatentEnds => TensorMessages.ReadBatch(request.LatentEnds, "latent_ends", model.LatentShape, limits.MaxMessageBytes),
-            InterpolateRequest.EndsOneofCase.DataEnds => TensorMessages.ReadBatch(request.DataEnds, "data_ends", model.DataShape, limits.MaxMessageBytes),
+            InterpolateRequest.EndsOneofCase.LatentEnds => ("latent_ends", request.LatentEnds, model.LatentShape),
+            InterpolateRequest.EndsOneofCase.DataEnds => ("data_ends", request.DataEnds, model.DataShape),
             _ => throw Problems.Invalid("ends", "set data_ends or latent_ends: a tensor of two points"),
         };
-        string endsField = request.EndsCase == InterpolateRequest.EndsOneofCase.LatentEnds ? "latent_ends" : "data_ends";
+        var ends = TensorMessages.ReadBatch(endsTensor, endsField, endsShape, limits.MaxMessageBytes);
         if (ends.Count != 2) throw Problems.Invalid(endsField, $"needs exactly 2 points (start and end), got {ends.Count}");
         if (request.EndsCase == InterpolateRequest.EndsOneofCase.DataEnds)
         {

@@ -69,7 +69,7 @@ public static class TensorMessages
         if (message is null || message.Shape.Count == 0)
             throw Problems.Invalid(field, $"is required: a tensor of shape [n, {string.Join(", ", sampleShape.Dims)}]");
         var shape = message.Shape;
-        if (shape.Count != sampleShape.Rank + 1 || !shape.Skip(1).SequenceEqual(sampleShape.Dims))
+        if (!sampleShape.MatchesBatched(shape.ToArray()))
             throw Problems.Invalid(field, $"has shape [{string.Join(", ", shape)}]; this model takes [n, {string.Join(", ", sampleShape.Dims)}]");
         long count = shape[0];
         if (count < 1) throw Problems.Invalid(field, $"needs at least one sample, shape[0] is {count}");
