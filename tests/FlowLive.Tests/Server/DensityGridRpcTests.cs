@@ -39,6 +39,7 @@ public sealed class DensityGridRpcTests(ServedModels served, ITestOutputHelper o
     {
         var grid = Assert.Single(await Rpcs.ReadAll(served.Models.DensityGrid(new DensityGridRequest { Model = Moons, Columns = 40 }))).Grid;
         Assert.Equal((40, 40), (grid.Columns, grid.Rows));
+        Assert.Equal(grid.Columns * grid.Rows, WireTensors.Values(grid.LogDensity).Length);
         Assert.True(grid.Bounds.XMax > grid.Bounds.XMin && grid.Bounds.YMax > grid.Bounds.YMin);
         var samples = WireTensors.Values((await Rpcs.ReadAll(served.Models.Sample(new SampleRequest { Model = Moons, Count = 200, Seed = 1 })))[0].Points);
         int inside = Enumerable.Range(0, 200).Count(i =>

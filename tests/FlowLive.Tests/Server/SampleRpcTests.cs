@@ -34,14 +34,4 @@ public sealed class SampleRpcTests
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], received[i], 1e-5f);
         }
     }
-
-    [Fact]
-    public async Task An_unknown_model_is_not_found_naming_it()
-    {
-        await using var server = await RunningServer.InMemory();
-        var call = server.Models.Sample(new SampleRequest { Model = "no-such-model", Count = 3 });
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
-        Assert.Equal(StatusCode.NotFound, error.StatusCode);
-        Assert.Contains("no-such-model", error.Status.Detail);
-    }
 }

@@ -219,13 +219,15 @@ public sealed class WireCorrectnessTests(ServedModels served)
     }
 
     [Fact]
-    public async Task A_density_grids_mass_is_close_to_one()
+    public async Task Latents_traced_forward_end_where_decode_takes_them()
     {
-        var grids = await Rpcs.ReadAll(Models.DensityGrid(new DensityGridRequest { Model = Moons, Columns = 48, Rows = 48 }));
-        var grid = Assert.Single(grids).Grid;
-        Assert.Equal(grid.Columns * grid.Rows, WireTensors.Values(grid.LogDensity).Length);
-        double cellArea = (grid.Bounds.XMax - grid.Bounds.XMin) / grid.Columns * (grid.Bounds.YMax - grid.Bounds.YMin) / grid.Rows;
-        double mass = WireTensors.Values(grid.LogDensity).Sum(v => Math.Exp(v)) * cellArea;
-        Assert.InRange(mass, 0.95, 1.03);
+        var latents = new float[] { 0, 0, 1, -1, -2, 0.5f };
+        var states = await Rpcs.ReadAll(Models.Trace(new TraceRequest { Model = Moons, Latents = WireTensors.Of(latents, 3, 2) }));
+        Assert.Equal(9, states.Count);
+        Assert.Equal(latents, WireTensors.Values(states[0].State));
+        var decoded = await Models.DecodeAsync(new DecodeRequest { Model = Moons, Latents = WireTensors.Of(latents, 3, 2) });
+        var last = WireTensors.Values(states[^1].State);
+        var expected = WireTensors.Values(decoded.Points);
+        for (int i = 0; i < 6; i++) Assert.Equal(expected[i], last[i], 1e-5f);
     }
 }
