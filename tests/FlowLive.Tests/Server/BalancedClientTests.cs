@@ -84,20 +84,20 @@ public sealed class BalancedClientTests
 
         var health = b.Service<HealthServiceImpl>();
         health.SetStatus(FlowLiveServer.ModelServiceName, HealthCheckResponse.Types.ServingStatus.NotServing);
-        await Eventually(async () =>
+        Assert.True(await Rpcs.Eventually(async () =>
         {
             double before = Answered(b);
             await Calls(client, 10);
             return Answered(b) == before;
-        });
+        }, TimeSpan.FromSeconds(5)), "the replica that said NOT_SERVING still got calls after 5 s");
 
         health.SetStatus(FlowLiveServer.ModelServiceName, HealthCheckResponse.Types.ServingStatus.Serving);
-        await Eventually(async () =>
+        Assert.True(await Rpcs.Eventually(async () =>
         {
             double before = Answered(b);
             await Calls(client, 10);
             return Answered(b) > before;
-        });
+        }, TimeSpan.FromSeconds(5)), "the replica serving again got no calls within 5 s");
     }
 
     [Fact]
@@ -139,15 +139,5 @@ public sealed class BalancedClientTests
             await foreach (var message in call.ResponseStream.ReadAllAsync()) points += message.Points.Shape[0];
             Assert.Equal(50, points);
         }
-    }
-
-    static async Task Eventually(Func<Task<bool>> condition)
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail("the condition did not hold within 5 seconds");
     }
 }

@@ -24,13 +24,8 @@ public sealed class TrainingServiceTests
     static async Task<Job> Start(RunningServer server, StartTrainingRequest request) =>
         (await server.Training.StartTrainingAsync(request)).Job;
 
-    static async Task<List<WatchJobResponse>> WatchToEnd(RunningServer server, string id, CancellationToken ct = default)
-    {
-        var messages = new List<WatchJobResponse>();
-        using var call = server.Training.WatchJob(new WatchJobRequest { JobId = id }, cancellationToken: ct);
-        await foreach (var message in call.ResponseStream.ReadAllAsync(ct)) messages.Add(message);
-        return messages;
-    }
+    static Task<List<WatchJobResponse>> WatchToEnd(RunningServer server, string id) =>
+        Rpcs.ReadAll(server.Training.WatchJob(new WatchJobRequest { JobId = id }));
 
     /// <summary>Reads a watch until <paramref name="until"/> holds for a message.</summary>
     static async Task ReadUntil(IAsyncStreamReader<WatchJobResponse> stream, Func<WatchJobResponse, bool> until)
@@ -48,11 +43,6 @@ public sealed class TrainingServiceTests
 
     static IEnumerable<TrainingProgress> Progress(List<WatchJobResponse> messages) =>
         messages.Where(m => m.EventCase == WatchJobResponse.EventOneofCase.Progress).Select(m => m.Progress);
-
-    static async Task<RpcException> Refused(Func<Task> call)
-    {
-        return await Assert.ThrowsAsync<RpcException>(call);
-    }
 
     [Fact]
     public async Task A_watched_fast_preset_streams_progress_and_snapshots_and_its_model_then_serves()
@@ -150,7 +140,7 @@ public sealed class TrainingServiceTests
         var models = await server.Models.ListModelsAsync(new ListModelsRequest());
         Assert.DoesNotContain(models.Models, m => m.Name == job.Model);
         Assert.False(File.Exists(Path.Combine(server.JobsDirectory, job.Model + ModelFile.Extension)));
-        var again = await Refused(async () => await server.Training.CancelJobAsync(new CancelJobRequest { JobId = job.Id }));
+        var again = await Rpcs.Failure(async () => await server.Training.CancelJobAsync(new CancelJobRequest { JobId = job.Id }));
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
         Assert.Contains(job.Id, again.Status.Detail);
     }
@@ -160,7 +150,7 @@ public sealed class TrainingServiceTests
     {
         await using var server = await RunningServer.InMemory(s => s.Limits.MaxConcurrentJobs = 1);
         var first = await Start(server, Long());
-        var error = await Refused(async () => await server.Training.StartTrainingAsync(Long()));
+        var error = await Rpcs.Failure(async () => await server.Training.StartTrainingAsync(Long()));
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("MaxConcurrentJobs", error.Status.Detail);
         await server.Training.CancelJobAsync(new CancelJobRequest { JobId = first.Id });
@@ -190,15 +180,15 @@ public sealed class TrainingServiceTests
     public async Task An_unknown_job_is_not_found_naming_it()
     {
         await using var server = await RunningServer.InMemory();
-        var watch = await Refused(async () => await WatchToEnd(server, "job-99"));
-        var cancel = await Refused(async () => await server.Training.CancelJobAsync(new CancelJobRequest { JobId = "job-99" }));
-        var get = await Refused(async () => await server.Training.GetJobAsync(new GetJobRequest { JobId = "job-99" }));
+        var watch = await Rpcs.Failure(async () => await WatchToEnd(server, "job-99"));
+        var cancel = await Rpcs.Failure(async () => await server.Training.CancelJobAsync(new CancelJobRequest { JobId = "job-99" }));
+        var get = await Rpcs.Failure(async () => await server.Training.GetJobAsync(new GetJobRequest { JobId = "job-99" }));
         foreach (var error in new[] { watch, cancel, get })
         {
             Assert.Equal(StatusCode.NotFound, error.StatusCode);
             Assert.Contains("job-99", error.Status.Detail);
         }
-        var missing = await Refused(async () => await server.Training.GetJobAsync(new GetJobRequest()));
+        var missing = await Rpcs.Failure(async () => await server.Training.GetJobAsync(new GetJobRequest()));
         Assert.Equal(StatusCode.InvalidArgument, missing.StatusCode);
         Assert.StartsWith("job_id:", missing.Status.Detail);
     }
@@ -241,7 +231,7 @@ public sealed class TrainingServiceTests
         };
         foreach (var (request, code, field) in cases)
         {
-            var error = await Refused(async () => await server.Training.StartTrainingAsync(request));
+            var error = await Rpcs.Failure(async () => await server.Training.StartTrainingAsync(request));
             Assert.True(code == error.StatusCode, $"{request}: expected {code}, got {error.StatusCode}: {error.Status.Detail}");
             Assert.True(error.Status.Detail.StartsWith(field, StringComparison.Ordinal), $"{request}: expected '{field}...', got '{error.Status.Detail}'");
         }
@@ -300,7 +290,7 @@ public sealed class TrainingServiceTests
             Assert.True(await call.ResponseStream.MoveNext());
             Assert.Equal(WatchJobResponse.EventOneofCase.Job, call.ResponseStream.Current.EventCase);
             dropped.Cancel();
-            var error = await Refused(async () => { while (await call.ResponseStream.MoveNext()) { } });
+            var error = await Rpcs.Failure(async () => { while (await call.ResponseStream.MoveNext()) { } });
             Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         }
 
