@@ -27,7 +27,7 @@ public sealed class RunningServer : IAsyncDisposable
     public GrpcChannel Channel { get; }
     public string Address { get; }
 
-    /// <summary>Warnings and errors the server logged.</summary>
+    /// <summary>What the server logged at information level and above, with the structured fields.</summary>
     public CapturedLogs Logs { get; }
 
     /// <summary>The folder the server watches for extra models (empty at start).</summary>
