@@ -1,6 +1,6 @@
 using FlowLive.Server.Compute;
+using FlowLive.Tests.Support;
 using Grpc.Core;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FlowLive.Tests.Server;
@@ -76,13 +76,13 @@ public sealed class ComputeSchedulerTests
         using var compute = new ComputeScheduler(workerCount: 1, capacity: 4);
         var (liveBefore, liveAfter, grad) = await compute.Run<(long, long, bool)>(token =>
         {
-            long before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+            long before = LiveTensors.Count;
             _ = ones(3, requires_grad: true) * 2; // left for the scope
-            return (before, DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount, is_grad_enabled());
+            return (before, LiveTensors.Count, is_grad_enabled());
         }, CancellationToken.None);
         Assert.True(liveAfter > liveBefore);
         Assert.False(grad);
-        long liveLater = await compute.Run(_ => DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount, CancellationToken.None);
+        long liveLater = await compute.Run(_ => LiveTensors.Count, CancellationToken.None);
         Assert.Equal(liveBefore, liveLater); // the one worker thread: the first item's tensors are gone
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
 using Grpc.Health.V1;
@@ -12,8 +11,6 @@ namespace FlowLive.Tests.Server;
 public sealed class DescribeRpcTests(ServedModels served)
 {
     async Task<ModelInfo> Get(string name) => (await served.Models.GetModelAsync(new GetModelRequest { Model = name })).Model;
-
-    static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
     public async Task ListModels_lists_every_model_in_name_order_failed_ones_included()
@@ -51,8 +48,8 @@ public sealed class DescribeRpcTests(ServedModels served)
         Assert.Equal([2L], info.LatentShape.ToArray());
         Assert.Equal("standard_normal", info.Base.Kind);
         Assert.Equal([2L], info.Base.Shape.ToArray());
-        Assert.Equal(Sha256Of(file), info.Sha256);
-        Assert.Equal(Sha256Of(BundledModels.Find(Moons)!), info.Sha256);
+        Assert.Equal(TestModels.Sha256Of(file), info.Sha256);
+        Assert.Equal(TestModels.Sha256Of(BundledModels.Find(Moons)!), info.Sha256);
         Assert.Equal(Path.GetFullPath(file), info.FilePath);
         Assert.True(info.Invertible);
         Assert.True(info.ExactLogDet);

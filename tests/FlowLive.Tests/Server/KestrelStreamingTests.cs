@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
 using FlowLive.Server.Compute;
@@ -194,7 +193,7 @@ public sealed class KestrelStreamingTests(KestrelServer kestrel, ITestOutputHelp
             string staged = path + ".staged";
             File.Copy(BundledModels.Find("two_moons-realnvp")!, staged);
             File.Move(staged, path, overwrite: true);
-            string newSha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            string newSha = TestModels.Sha256Of(path);
             Assert.True(await Rpcs.Eventually(async () => (await Server.Models.GetModelAsync(new GetModelRequest { Model = KestrelServer.Swapped })).Model.Sha256 == newSha,
                 TimeSpan.FromSeconds(5)), "the replaced file was not reloaded");
 

@@ -8,6 +8,7 @@ using FlowLive.Tests.Models;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Logging;
+using static FlowLive.Tests.Server.TestModels;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace FlowLive.Tests.Server;
@@ -19,8 +20,6 @@ namespace FlowLive.Tests.Server;
 public sealed class RegistryTests
 {
     static readonly TimeSpan Rescan = TimeSpan.FromSeconds(5); // the harness rescans every 0.2 s
-
-    static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     static async Task<ModelInfo?> Find(RunningServer server, string name) =>
         (await server.Models.ListModelsAsync(new ListModelsRequest())).Models.SingleOrDefault(m => m.Name == name);
@@ -41,14 +40,14 @@ public sealed class RegistryTests
     public async Task Every_bundled_model_loads_at_start_and_serves()
     {
         await using var server = await RunningServer.InMemory();
-        var bundled = Directory.GetFiles(BundledModels.Directory, "*" + ModelFile.Extension).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList();
+        var bundled = BundledModels.All().Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(bundled);
         var models = (await server.Models.ListModelsAsync(new ListModelsRequest())).Models;
         Assert.Equal(bundled, models.Select(m => m.Name));
         foreach (var model in models)
         {
             Assert.True(model.Status == ModelStatus.Serving, $"{model.Name}: {model.Error}");
-            Assert.Equal(Sha256Of(Path.Combine(BundledModels.Directory, model.Name + ModelFile.Extension)), model.Sha256);
+            Assert.Equal(Sha256Of(BundledModels.Find(model.Name)!), model.Sha256);
             Assert.Equal(ServingStatus.Serving, await Health(server, model.Name));
             Assert.Single(await Rpcs.ReadAll(server.Models.Sample(new SampleRequest { Model = model.Name, Count = 1, Seed = 1 })));
         }

@@ -1,4 +1,5 @@
 using FlowLive.Server.Compute;
+using FlowLive.Tests.Support;
 using TorchSharp;
 
 namespace FlowLive.Tests.Server;
@@ -34,7 +35,7 @@ public static class ServerTensors
         {
             if (!barrier.SignalAndWait(TimeSpan.FromSeconds(10)))
                 throw new TimeoutException("a compute thread did not take its probe (busy with other work?)");
-            long live = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+            long live = LiveTensors.Count;
             barrier.SignalAndWait(TimeSpan.FromSeconds(10)); // nobody reads the total while another thread still works
             return (Thread: Environment.CurrentManagedThreadId, Live: live, Total: torch.Tensor.TotalCount);
         }, CancellationToken.None)).ToList();

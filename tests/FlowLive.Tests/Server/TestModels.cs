@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using FlowLive.Flows;
 using FlowLive.Flows.Bases;
 using FlowLive.Flows.Layers;
@@ -23,6 +24,9 @@ public static class TestModels
     }
 
     public static string PathOf(string folder, string name) => Path.Combine(folder, name + ModelFile.Extension);
+
+    /// <summary>The file's SHA-256 as ModelInfo.sha256 gives it (lower-case hex).</summary>
+    public static string Sha256Of(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>2-D, two planar layers between affine ones: it samples, but has no inverse (no encode, no density).</summary>
     public static string SavePlanar(string folder, string name)
