@@ -4,6 +4,7 @@ using FlowLive.Flows;
 using FlowLive.Models;
 using FlowLive.Protos.V1;
 using FlowLive.Server.Registry;
+using FlowLive.Tests.Data;
 using FlowLive.Tests.Models;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -166,42 +167,35 @@ public sealed class RegistryTests
     public async Task Pipes_devices_and_links_named_like_models_neither_hang_nor_exhaust_the_server()
     {
         Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/dev/zero"), "needs Linux's /dev/zero and mkfifo");
-        string elsewhere = Directory.CreateTempSubdirectory("flowlive-link-target-").FullName;
-        try
+        using var elsewhere = new TempDirectory();
+        string target = TestModels.CopyBundled(elsewhere.Path, "radboud-moons");
+        // Started on another thread: a registry that blocks would block the caller before any task is returned.
+        var startup = Task.Run(() => ServerWith(folder =>
         {
-            string target = TestModels.CopyBundled(elsewhere, "radboud-moons");
-            // Started on another thread: a registry that blocks would block the caller before any task is returned.
-            var startup = Task.Run(() => ServerWith(folder =>
-            {
-                using (var mkfifo = Process.Start("mkfifo", TestModels.PathOf(folder, "pipe"))) mkfifo.WaitForExit();
-                File.CreateSymbolicLink(TestModels.PathOf(folder, "zeros"), "/dev/zero");
-                File.CreateSymbolicLink(TestModels.PathOf(folder, "loop"), TestModels.PathOf(folder, "loop"));
-                File.CreateSymbolicLink(TestModels.PathOf(folder, "linked"), target);
-                TestModels.CopyBundled(folder, "radboud-moons", "good");
-            }));
-            await using var server = await startup.WaitAsync(TimeSpan.FromSeconds(30));
-            foreach (var (name, error) in new[] { ("pipe", "not a regular file"), ("zeros", "not a regular file"), ("loop", "cannot be followed") })
-            {
-                var model = (await Find(server, name))!;
-                Assert.Equal(ModelStatus.Failed, model.Status);
-                Assert.Contains(error, model.Error);
-            }
-            Assert.Equal(ModelStatus.Serving, (await Find(server, "good"))!.Status);
-
-            // A link to a model serves it, and a change of its target is a change of the model.
-            var linked = (await Find(server, "linked"))!;
-            Assert.True(linked.Status == ModelStatus.Serving, linked.Error);
-            Assert.Equal(Sha256Of(target), linked.Sha256);
-            File.Copy(BundledModels.Find("two_moons-realnvp")!, target, overwrite: true);
-            Assert.True(await Rpcs.Eventually(async () => (await Find(server, "linked"))?.Sha256 == Sha256Of(target), Rescan), "the link's new target was not reloaded");
-
-            // Rescans keep passing over the rest without blocking.
-            await Task.Run(server.Service<ModelRegistry>().Rescan).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        finally
+            using (var mkfifo = Process.Start("mkfifo", TestModels.PathOf(folder, "pipe"))) mkfifo.WaitForExit();
+            File.CreateSymbolicLink(TestModels.PathOf(folder, "zeros"), "/dev/zero");
+            File.CreateSymbolicLink(TestModels.PathOf(folder, "loop"), TestModels.PathOf(folder, "loop"));
+            File.CreateSymbolicLink(TestModels.PathOf(folder, "linked"), target);
+            TestModels.CopyBundled(folder, "radboud-moons", "good");
+        }));
+        await using var server = await startup.WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var (name, error) in new[] { ("pipe", "not a regular file"), ("zeros", "not a regular file"), ("loop", "cannot be followed") })
         {
-            Directory.Delete(elsewhere, recursive: true);
+            var model = (await Find(server, name))!;
+            Assert.Equal(ModelStatus.Failed, model.Status);
+            Assert.Contains(error, model.Error);
         }
+        Assert.Equal(ModelStatus.Serving, (await Find(server, "good"))!.Status);
+
+        // A link to a model serves it, and a change of its target is a change of the model.
+        var linked = (await Find(server, "linked"))!;
+        Assert.True(linked.Status == ModelStatus.Serving, linked.Error);
+        Assert.Equal(Sha256Of(target), linked.Sha256);
+        File.Copy(BundledModels.Find("two_moons-realnvp")!, target, overwrite: true);
+        Assert.True(await Rpcs.Eventually(async () => (await Find(server, "linked"))?.Sha256 == Sha256Of(target), Rescan), "the link's new target was not reloaded");
+
+        // Rescans keep passing over the rest without blocking.
+        await Task.Run(server.Service<ModelRegistry>().Rescan).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [SkippableFact]

@@ -1,6 +1,7 @@
 using FlowLive.Models;
 using FlowLive.Protos.V1;
 using FlowLive.Server.Jobs;
+using FlowLive.Tests.Data;
 using FlowLive.Training.Presets;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -310,53 +311,38 @@ public sealed class TrainingServiceTests
     [Fact]
     public async Task A_job_whose_data_cannot_be_read_fails_with_the_reason_and_the_server_goes_on()
     {
-        var data = Directory.CreateTempSubdirectory("flowlive-broken-data-").FullName;
-        try
+        using var data = new TempDirectory();
+        // A data folder that claims to hold a dataset (the four IDX names) but whose files are not IDX at all.
+        foreach (var split in new[] { "train", "t10k" })
         {
-            // A data folder that claims to hold a dataset (the four IDX names) but whose files are not IDX at all.
-            foreach (var split in new[] { "train", "t10k" })
-            {
-                File.WriteAllText(Path.Combine(data, $"{split}-images-idx3-ubyte"), "not an idx file");
-                File.WriteAllText(Path.Combine(data, $"{split}-labels-idx1-ubyte"), "not an idx file");
-            }
-            await using var server = await RunningServer.InMemory(s => s.DataDirectory = data);
-            var job = await Start(server, Fast("dtu-mnist-random"));
-            var done = Final(await WatchToEnd(server, job.Id));
-            Assert.Equal(JobState.Failed, done.State);
-            Assert.Contains("ubyte", done.Error);
-            Assert.Empty(done.Metrics);
+            File.WriteAllText(data.File($"{split}-images-idx3-ubyte"), "not an idx file");
+            File.WriteAllText(data.File($"{split}-labels-idx1-ubyte"), "not an idx file");
+        }
+        await using var server = await RunningServer.InMemory(s => s.DataDirectory = data.Path);
+        var job = await Start(server, Fast("dtu-mnist-random"));
+        var done = Final(await WatchToEnd(server, job.Id));
+        Assert.Equal(JobState.Failed, done.State);
+        Assert.Contains("ubyte", done.Error);
+        Assert.Empty(done.Metrics);
 
-            var next = await Start(server, Fast());
-            Assert.Equal(JobState.Succeeded, Final(await WatchToEnd(server, next.Id)).State);
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        var next = await Start(server, Fast());
+        Assert.Equal(JobState.Succeeded, Final(await WatchToEnd(server, next.Id)).State);
     }
 
     [Fact]
     public async Task Shutting_down_cancels_running_jobs_ends_their_watches_and_refuses_new_ones()
     {
-        var server = await RunningServer.InMemory();
-        try
-        {
-            var job = await Start(server, Long());
-            var call = server.Training.WatchJob(new WatchJobRequest { JobId = job.Id });
-            await ReadUntil(call.ResponseStream, m => m.EventCase == WatchJobResponse.EventOneofCase.Progress);
-            var watching = ReadUntil(call.ResponseStream, m => m.EventCase == WatchJobResponse.EventOneofCase.Job);
+        await using var server = await RunningServer.InMemory();
+        var job = await Start(server, Long());
+        using var call = server.Training.WatchJob(new WatchJobRequest { JobId = job.Id });
+        await ReadUntil(call.ResponseStream, m => m.EventCase == WatchJobResponse.EventOneofCase.Progress);
+        var watching = ReadUntil(call.ResponseStream, m => m.EventCase == WatchJobResponse.EventOneofCase.Job);
 
-            server.Service<IHostApplicationLifetime>().StopApplication();
-            await watching.WaitAsync(TimeSpan.FromSeconds(20));
-            Assert.Equal(JobState.Cancelled, call.ResponseStream.Current.Job.State);
-            var error = Assert.Throws<RpcException>(() => server.Service<JobManager>().Start(new TrainingPlan(
-                PresetCatalog.Find(Moons)!.FastRequest(), Moons, null, FlowLive.Training.SnapshotSchedule.None)));
-            Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-            call.Dispose();
-        }
-        finally
-        {
-            await server.DisposeAsync();
-        }
+        server.Service<IHostApplicationLifetime>().StopApplication();
+        await watching.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(JobState.Cancelled, call.ResponseStream.Current.Job.State);
+        var error = Assert.Throws<RpcException>(() => server.Service<JobManager>().Start(new TrainingPlan(
+            PresetCatalog.Find(Moons)!.FastRequest(), Moons, null, FlowLive.Training.SnapshotSchedule.None)));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 }
