@@ -12,14 +12,10 @@ namespace FlowLive.Tests.Server;
 /// health and reflection and checks the error statuses and the values against each other; the README's example client
 /// (clients/python/flowlive_client.py) must run as written. Skipped when a Debian package they need is missing.
 /// </summary>
-public sealed class PythonClientTests : IDisposable
+public sealed class PythonClientTests(PythonStubs stubs) : IClassFixture<PythonStubs>
 {
     // Debian's python3, which python3-grpcio installs for: a python3 earlier on PATH (pyenv, a venv) has no gRPC.
     const string Python = "/usr/bin/python3";
-
-    readonly string stubs = Directory.CreateTempSubdirectory("flowlive-python-stubs-").FullName;
-
-    public void Dispose() => Directory.Delete(stubs, recursive: true);
 
     static void RequireDebianTools()
     {
@@ -38,16 +34,8 @@ public sealed class PythonClientTests : IDisposable
         Skip.If(missing.Count > 0, $"missing Debian packages: {string.Join(", ", missing)} (./flowlive test installs them as root)");
     }
 
-    async Task<string> GenerateStubs(string root)
-    {
-        var generated = await ExternalProcess.RunAsync("bash", [Path.Combine(root, "clients", "python", "generate-stubs.sh"), stubs]);
-        Assert.True(generated.ExitCode == 0, $"generate-stubs.sh failed:\n{generated.Printed}");
-        Assert.True(File.Exists(Path.Combine(stubs, "flowlive", "v1", "models_pb2_grpc.py")), $"no models_pb2_grpc.py in {stubs}");
-        return stubs;
-    }
-
     /// <summary>Runs a Python script on the stubs with only Debian's packages: no user site, no proxy, no byte-code left behind.</summary>
-    Task<ExternalProcess.Outcome> RunPython(string script, params string[] arguments) =>
+    static Task<ExternalProcess.Outcome> RunPython(string stubs, string script, params string[] arguments) =>
         ExternalProcess.RunAsync(Python, [script, .. arguments], environment: new Dictionary<string, string?>
         {
             ["PYTHONPATH"] = stubs,
@@ -64,12 +52,12 @@ public sealed class PythonClientTests : IDisposable
     {
         RequireDebianTools();
         string root = Checkout.RequireRoot();
-        await GenerateStubs(root);
+        string generated = await stubs.GeneratedFrom(root);
         // The client calls one rpc at a time, so it never has more than one work item queued: with a queue of 4, any
         // item the scheduler fails to count out shows as RESOURCE_EXHAUSTED within the run.
         await using var server = await RunningServer.Kestrel(o => o.Limits.MaxQueuedWork = 4);
 
-        var run = await RunPython(Path.Combine(root, "tests", "FlowLive.Tests", "Server", "Python", "contract_client.py"), HostAndPort(server));
+        var run = await RunPython(generated, Path.Combine(root, "tests", "FlowLive.Tests", "Server", "Python", "contract_client.py"), HostAndPort(server));
 
         Assert.True(run.ExitCode == 0, $"contract_client.py exited with {run.ExitCode}:\n{run.Printed}");
         Assert.Matches(@"(?m)^[1-9][0-9]* checks, 0 failed$", run.Output);
@@ -81,10 +69,10 @@ public sealed class PythonClientTests : IDisposable
     {
         RequireDebianTools();
         string root = Checkout.RequireRoot();
-        await GenerateStubs(root);
+        string generated = await stubs.GeneratedFrom(root);
         await using var server = await RunningServer.Kestrel();
 
-        var run = await RunPython(Path.Combine(root, "clients", "python", "flowlive_client.py"), HostAndPort(server), "--count", "3", "--seed", "5");
+        var run = await RunPython(generated, Path.Combine(root, "clients", "python", "flowlive_client.py"), HostAndPort(server), "--count", "3", "--seed", "5");
 
         Assert.True(run.ExitCode == 0, $"flowlive_client.py exited with {run.ExitCode}:\n{run.Printed}");
         Assert.Contains("realnvp-mnist", run.Output);
@@ -99,4 +87,32 @@ public sealed class PythonClientTests : IDisposable
         Assert.Equal(6, printed.Count);
         for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], printed[i], 5e-5f);
     }
+}
+
+/// <summary>
+/// The Python stubs clients/python/generate-stubs.sh makes, generated once for all of <see cref="PythonClientTests"/>
+/// (by the first test that needs them, after it has checked the tools are there) and removed with the class.
+/// </summary>
+public sealed class PythonStubs : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("flowlive-python-stubs-").FullName;
+    private readonly object gate = new();
+    private Task? generation;
+
+    /// <summary>The stubs' folder, generating them first unless an earlier test did (a failed generation fails each test).</summary>
+    public async Task<string> GeneratedFrom(string root)
+    {
+        lock (gate) generation ??= Generate(root);
+        await generation;
+        return folder;
+    }
+
+    private async Task Generate(string root)
+    {
+        var generated = await ExternalProcess.RunAsync("bash", [Path.Combine(root, "clients", "python", "generate-stubs.sh"), folder]);
+        Assert.True(generated.ExitCode == 0, $"generate-stubs.sh failed:\n{generated.Printed}");
+        Assert.True(File.Exists(Path.Combine(folder, "flowlive", "v1", "models_pb2_grpc.py")), $"no models_pb2_grpc.py in {folder}");
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 }

@@ -10,7 +10,6 @@ public sealed partial class ScrapedMetrics
 
     private ScrapedMetrics(string text)
     {
-        Text = text;
         foreach (var line in text.Split('\n'))
         {
             if (line.Length == 0 || line[0] == '#') continue;
@@ -20,8 +19,6 @@ public sealed partial class ScrapedMetrics
             samples.Add((match.Groups["name"].Value, labels, double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture)));
         }
     }
-
-    public string Text { get; }
 
     public static async Task<ScrapedMetrics> Get(string address, HttpMessageHandler? handler = null)
     {
