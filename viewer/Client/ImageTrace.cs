@@ -9,14 +9,13 @@ namespace FlowLive.Viewer.Client;
 /// channels tiled side by side; each state is scaled by its own robust range (the 1st to 99th percentile over all
 /// samples), since latents, logits and pixels live on different scales.
 /// </summary>
-public sealed class ImageTrace(int samples, int layerCount, IReadOnlyList<string> kinds)
+public sealed class ImageTrace(int samples, int layerCount)
 {
     private readonly float[]?[][] raw = Enumerable.Range(0, layerCount + 1).Select(_ => new float[]?[samples]).ToArray();
     private readonly long[]?[] shapes = new long[]?[layerCount + 1];
 
     public int Samples { get; } = samples;
     public int LayerCount { get; } = layerCount;
-    public IReadOnlyList<string> Kinds { get; } = kinds;
 
     /// <summary>Tiles: per state, per sample, grey values in [0, 1] of size <see cref="TileSize"/>(state).</summary>
     public float[][][] Tiles { get; } = new float[layerCount + 1][][];

@@ -13,8 +13,6 @@ public sealed class MessageQueue
 
     public void Post(Action apply) => pending.Enqueue(apply);
 
-    public int Count => pending.Count;
-
     /// <summary>Runs what has arrived, at most <paramref name="limit"/> actions (the rest wait for the next update).</summary>
     public int Drain(int limit = int.MaxValue)
     {

@@ -16,24 +16,22 @@ public sealed class FrameRecorder : IDisposable
     private readonly int gifDelay;
     private int frame;
 
-    public FrameRecorder(string directory, double framesPerSecond, int gifEvery = 2, bool writePngs = true)
+    public FrameRecorder(string directory, double framesPerSecond, int gifEvery = 2)
     {
         Directory = directory;
         GifEvery = Math.Max(1, gifEvery);
-        WritePngs = writePngs;
         System.IO.Directory.CreateDirectory(directory);
         gifDelay = Math.Max(2, (int)Math.Round(100.0 * GifEvery / framesPerSecond)); // GIF delays are in 1/100 s
     }
 
     public string Directory { get; }
     public int GifEvery { get; }
-    public bool WritePngs { get; }
     public int Frames => frame;
     public string GifPath => Path.Combine(Directory, "animation.gif");
     public void Add(RgbaImage image)
     {
         using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
-        if (WritePngs) Atomic(Path.Combine(Directory, $"frame-{frame:D4}.png"), path => picture.SaveAsPng(path));
+        Atomic(Path.Combine(Directory, $"frame-{frame:D4}.png"), path => picture.SaveAsPng(path));
         if (frame % GifEvery == 0) gifFrames.Add(picture.Clone());
         frame++;
     }

@@ -40,7 +40,7 @@ public static class HeadlessSession
             recorder.Add(renderer.ReadPixels());
         }
         string? gif = recorder.Finish();
-        string? mp4 = recorder.WritePngs ? Mp4Encoder.Encode(recorder.Directory, framesPerSecond) : null;
+        string? mp4 = Mp4Encoder.Encode(recorder.Directory, framesPerSecond);
         return new Result(count, gif, mp4, serverTime);
     }
 }

@@ -19,17 +19,13 @@ public sealed class CompareScene : Scene
     private readonly PointSplatter left = new(), right = new();
     private FlowTrace? a, b;
     private RgbaImage? leftImage, rightImage;
+    /// <summary>The right-hand model: the next 2-D model after the chosen one, preferring one trained on the same data.</summary>
     private ModelInfo? other;
 
     public override string Title => "Compare";
 
     public override string? Refuses(ModelInfo model) =>
         model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"comparison draws 2-D models; {model.Name} is not one";
-
-    /// <summary>The right-hand model: the next 2-D model after the chosen one, preferring one trained on the same data.</summary>
-    public ModelInfo? Other => other;
-    public FlowTrace? Left => a;
-    public FlowTrace? Right => b;
 
     public override bool Ready => a is { Complete: true } && b is { Complete: true };
 

@@ -24,9 +24,6 @@ public sealed class ImagesScene : Scene
     public override string? Refuses(ModelInfo model) =>
         model.DataKind == DataKind.Image ? null : $"the images scene draws image models; {model.Name} models points";
 
-    public ImageTrace? Trace => trace;
-    public LayerAnimation Animation => animation;
-
     public override bool Ready => trace is { Complete: true };
 
     public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
@@ -49,7 +46,7 @@ public sealed class ImagesScene : Scene
             ImageTrace? incoming = null;
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
             {
-                var target = incoming ??= new ImageTrace((int)message.Total, message.LayerCount, Model.Layers.Select(l => l.Kind).Prepend("base").ToList());
+                var target = incoming ??= new ImageTrace((int)message.Total, message.LayerCount);
                 Context.Queue.Post(() =>
                 {
                     target.Add(message);

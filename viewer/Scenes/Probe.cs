@@ -22,7 +22,6 @@ public sealed class Probe
             var v = MemoryMarshal.Cast<byte, float>(s.State.Data.Span);
             return new Vector2(v[0], v[1]);
         }).ToArray();
-        Kinds = ordered.Select(s => s.LayerKind).ToArray();
         float Value(Tensor? t) => t is { Data.Length: >= 4 } ? MemoryMarshal.Cast<byte, float>(t.Data.Span)[0] : 0f;
         BaseLogDensity = Value(ordered[0].LogProb);
         Terms = ordered.Skip(1).Select(s => -Value(s.LogDet)).ToArray();
@@ -34,7 +33,6 @@ public sealed class Probe
 
     /// <summary>Its state after every layer, base first (the last is the point itself).</summary>
     public Vector2[] Path { get; }
-    public string[] Kinds { get; }
 
     /// <summary>log p_base(z) of its latent.</summary>
     public float BaseLogDensity { get; }

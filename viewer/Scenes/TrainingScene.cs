@@ -25,9 +25,8 @@ public sealed class TrainingScene : Scene
     private CancellationTokenSource? watch;
     private IReadOnlyList<Preset> presets = [];
 
-    /// <summary>The preset T starts (its fast version unless <see cref="FullRun"/>).</summary>
+    /// <summary>The preset T starts (its fast version).</summary>
     public string Preset { get; set; } = "radboud-moons";
-    public bool FullRun { get; set; }
 
     public Job? Job => job;
     public int Snapshots { get; private set; }
@@ -169,7 +168,7 @@ public sealed class TrainingScene : Scene
         switch (command)
         {
             case ViewerCommand.StartTraining:
-                var request = new StartTrainingRequest { Preset = Preset, Fast = !FullRun };
+                var request = new StartTrainingRequest { Preset = Preset, Fast = true };
                 Context.Start("StartTraining", async cancellation =>
                 {
                     var started = await Context.Server.Training.StartTrainingAsync(request, cancellationToken: cancellation);
