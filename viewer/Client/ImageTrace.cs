@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
 
 namespace FlowLive.Viewer.Client;
@@ -35,7 +34,7 @@ public sealed class ImageTrace(int samples, int layerCount)
         var shape = message.State.Shape.Skip(1).ToArray();
         shapes[k] = shape;
         int size = (int)shape.Aggregate(1L, (a, b) => a * b);
-        var values = MemoryMarshal.Cast<byte, float>(message.State.Data.Span);
+        var values = WireTensors.Floats(message.State);
         for (int i = 0; i < message.State.Shape[0]; i++)
             raw[k][(int)message.Offset + i] = values.Slice(i * size, size).ToArray();
         if (raw.All(state => state.All(s => s is not null)))

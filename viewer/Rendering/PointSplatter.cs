@@ -185,23 +185,3 @@ struct Accumulator
         Blue += other.Blue;
     }
 }
-
-/// <summary>One state of a 2-D point cloud as separate x and y arrays (what SIMD wants), <see cref="Count"/> filled.</summary>
-public sealed class PointStates(int capacity)
-{
-    public float[] X { get; } = new float[capacity];
-    public float[] Y { get; } = new float[capacity];
-    public int Count { get; set; }
-
-    /// <summary>Copies interleaved (x, y) pairs in at point <paramref name="offset"/>.</summary>
-    public void Fill(int offset, ReadOnlySpan<float> interleaved)
-    {
-        int n = interleaved.Length / 2;
-        for (int i = 0; i < n; i++)
-        {
-            X[offset + i] = interleaved[2 * i];
-            Y[offset + i] = interleaved[2 * i + 1];
-        }
-        Count = Math.Max(Count, offset + n);
-    }
-}

@@ -49,8 +49,7 @@ public sealed class CompareScene : Scene
             if (partner is null) return;
             var first = await TraceOf(Model, new TraceRequest { Model = Model.Name, Count = Points, Seed = Context.Settings.Seed }, cancellation);
             Context.Queue.Post(() => a = first);
-            var latents = new float[2 * first.Total];
-            for (int i = 0; i < first.Total; i++) (latents[2 * i], latents[2 * i + 1]) = (first.States[0].X[i], first.States[0].Y[i]);
+            var latents = first.States[0].Interleaved(first.Total);
             var second = await TraceOf(partner, new TraceRequest { Model = partner.Name, Latents = WireTensors.Of(latents, first.Total, 2), ChunkSize = 4096 }, cancellation);
             Context.Queue.Post(() =>
             {
@@ -63,13 +62,7 @@ public sealed class CompareScene : Scene
     private async Task<FlowTrace> TraceOf(ModelInfo model, TraceRequest request, CancellationToken cancellation)
     {
         using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
-        FlowTrace? trace = null;
-        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
-        {
-            trace ??= new FlowTrace(model.Name, (int)message.Total, message.LayerCount, model.Layers.Select(l => l.Kind).Prepend("base").ToList(), message.Seed, false);
-            trace.Add(message);
-        }
-        return trace ?? throw new InvalidDataException($"{model.Name}: the trace was empty");
+        return await FlowTrace.Read(model, call.ResponseStream, cancellation);
     }
 
     public override void Update(double seconds) => animation.Step(seconds);

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Imaging;
 using FlowLive.Protos.V1;
 using FlowLive.Viewer.Client;
@@ -58,10 +57,8 @@ public sealed class DensityScene : Scene
         var request = new SampleRequest { Model = Model.Name, Count = SampleCount, Seed = Context.Settings.Seed, Temperature = Context.Settings.Temperature };
         Context.Start("Sample", async cancellation =>
         {
-            var points = new Rendering.PointStates(SampleCount);
             using var call = Context.Server.Models.Sample(request, cancellationToken: cancellation);
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation))
-                points.Fill((int)chunk.Offset, MemoryMarshal.Cast<byte, float>(chunk.Points.Data.Span));
+            var points = await PointStream.Read(call.ResponseStream, SampleCount, chunk => (chunk.Offset, chunk.Points), cancellation);
             Context.Queue.Post(() =>
             {
                 samples = points;

@@ -102,8 +102,7 @@ public sealed class FlowStepsScene : Scene
             {
                 if (incoming is null)
                 {
-                    var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
-                    var created = incoming = new FlowTrace(Model.Name, (int)message.Total, message.LayerCount, kinds, message.Seed, request.IncludeLogDet);
+                    var created = incoming = FlowTrace.For(Model, message, request.IncludeLogDet);
                     Context.Queue.Post(() =>
                     {
                         trace = created;
@@ -159,12 +158,10 @@ public sealed class FlowStepsScene : Scene
             for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (fixedAt, -3.5f + 7f * i / (GridLinePoints - 1));
         }
         var request = new TraceRequest { Model = Model.Name, Latents = WireTensors.Of(latents, latents.Length / 2, 2) };
-        var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
         Context.Start("Trace (grid)", async cancellation =>
         {
-            var lines = new FlowTrace(Model.Name, latents.Length / 2, Model.Layers.Count, kinds, 0, withLogDet: false);
             using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
-            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) lines.Add(message);
+            var lines = await FlowTrace.Read(Model, call.ResponseStream, cancellation);
             Context.Queue.Post(() => grid = lines);
         }, Streams);
     }
@@ -175,9 +172,8 @@ public sealed class FlowStepsScene : Scene
         var request = new SampleDataRequest { Model = Model.Name, Count = DataPoints, Seed = 1 };
         Context.Start("SampleData", async cancellation =>
         {
-            var points = new PointStates(DataPoints);
             using var call = Context.Server.Models.SampleData(request, cancellationToken: cancellation);
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation)) points.Fill((int)chunk.Offset, WireTensors.Values(chunk.Points));
+            var points = await PointStream.Read(call.ResponseStream, DataPoints, chunk => (chunk.Offset, chunk.Points), cancellation);
             Context.Queue.Post(() => data = points);
         }, Streams);
     }
@@ -237,8 +233,8 @@ public sealed class FlowStepsScene : Scene
         }
         else
         {
-            cloud.From = Interleave(trace.States[from], trace.Received, cloud.From);
-            cloud.To = Interleave(trace.States[to], trace.Received, cloud.To);
+            cloud.From = trace.States[from].Interleaved(trace.Received, cloud.From);
+            cloud.To = trace.States[to].Interleaved(trace.Received, cloud.To);
             cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
             cloud.Touch();
             renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
@@ -275,17 +271,6 @@ public sealed class FlowStepsScene : Scene
             }
             renderer.DrawLines(line, new Rgba(255, 255, 255, 70), 1.2f, LineMode.Strip);
         }
-    }
-
-    private static float[] Interleave(Rendering.PointStates state, int count, float[] reuse)
-    {
-        var values = reuse.Length == 2 * count ? reuse : new float[2 * count];
-        for (int i = 0; i < count; i++)
-        {
-            values[2 * i] = state.X[i];
-            values[2 * i + 1] = state.Y[i];
-        }
-        return values;
     }
 
     /// <summary>The bar at the bottom: where the animation is among the layers, with a tick per layer.</summary>

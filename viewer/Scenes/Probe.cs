@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Graphics;
 
 namespace FlowLive.Viewer.Scenes;
@@ -19,10 +19,10 @@ public sealed class Probe
         var ordered = states.OrderBy(s => s.LayerIndex).ToList();
         Path = ordered.Select(s =>
         {
-            var v = MemoryMarshal.Cast<byte, float>(s.State.Data.Span);
+            var v = WireTensors.Floats(s.State);
             return new Vector2(v[0], v[1]);
         }).ToArray();
-        float Value(Tensor? t) => t is { Data.Length: >= 4 } ? MemoryMarshal.Cast<byte, float>(t.Data.Span)[0] : 0f;
+        float Value(Tensor? t) => t is { Data.Length: >= 4 } ? WireTensors.Floats(t)[0] : 0f;
         BaseLogDensity = Value(ordered[0].LogProb);
         Terms = ordered.Skip(1).Select(s => -Value(s.LogDet)).ToArray();
         LogDensity = Value(ordered[^1].LogProb);

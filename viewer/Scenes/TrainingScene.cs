@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Engine;
 using FlowLive.Viewer.Graphics;
 using FlowLive.Viewer.Rendering;
@@ -108,14 +108,13 @@ public sealed class TrainingScene : Scene
         Snapshots++;
         if (snapshot.Samples is { } s && s.Shape.Count == 2 && s.Shape[1] == 2)
         {
-            var values = MemoryMarshal.Cast<byte, float>(s.Data.Span);
             samples = new PointStates((int)s.Shape[0]);
-            samples.Fill(0, values);
+            samples.Fill(0, WireTensors.Floats(s));
             colours = Enumerable.Repeat(new Rgba(255, 255, 255), samples.Count).ToArray();
         }
         if (snapshot.Density is { } grid && grid.LogDensity is { } logDensity)
         {
-            var values = MemoryMarshal.Cast<byte, float>(logDensity.Data.Span);
+            var values = WireTensors.Floats(logDensity);
             heatmap = new RgbaImage(grid.Columns, grid.Rows);
             Heatmaps.Paint(values, Heatmaps.Top(values), heatmap);
             window = ((float)grid.Bounds.XMin, (float)grid.Bounds.XMax, (float)grid.Bounds.YMin, (float)grid.Bounds.YMax);
