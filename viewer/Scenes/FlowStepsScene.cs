@@ -29,7 +29,8 @@ public sealed class FlowStepsScene : Scene
     private const int DataPoints = 3000;
     private Probe? probe;
     private ColourMode colourMode = ColourMode.BaseAngle;
-    private Rgba[] modeColours = [];
+    private readonly PointColourCache colourCache = new();
+    private (FlowTrace Trace, int From, int To, int Received, int Colours)? cloudHolds;
 
     /// <summary>Log-dets ride along with the trace up to this many points (they double what streams).</summary>
     private const int LogDetPoints = 200_000;
@@ -216,7 +217,7 @@ public sealed class FlowStepsScene : Scene
         }
 
         if (Context.Settings.ShowGrid && grid is { Complete: true }) DrawGrid(renderer, view, from, to, (float)t);
-        var colours = modeColours = PointColours.For(trace, colourMode, t < 0.5 ? from : to, modeColours);
+        var colours = colourCache.For(trace, colourMode, t < 0.5 ? from : to);
         bool cpu = Context.Settings.PointsPath == PointsPath.Cpu || (Context.Settings.PointsPath == PointsPath.Auto && renderer.IsSoftware);
         if (cpu)
         {
@@ -233,10 +234,16 @@ public sealed class FlowStepsScene : Scene
         }
         else
         {
-            cloud.From = trace.States[from].Interleaved(trace.Received, cloud.From);
-            cloud.To = trace.States[to].Interleaved(trace.Received, cloud.To);
-            cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
-            cloud.Touch();
+            // The states change only when the animation crosses a layer or more points arrive: refill (and re-upload) then.
+            var holds = (trace, from, to, trace.Received, colourCache.Version);
+            if (cloudHolds != holds)
+            {
+                cloud.From = trace.States[from].Interleaved(trace.Received, cloud.From);
+                cloud.To = trace.States[to].Interleaved(trace.Received, cloud.To);
+                cloud.Colours = colours.Length == trace.Received ? colours : colours.AsSpan(0, trace.Received).ToArray();
+                cloud.Touch();
+                cloudHolds = holds;
+            }
             renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
         }
         if (Context.Settings.ShowData && data is { } examples)
