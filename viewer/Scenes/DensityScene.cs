@@ -20,12 +20,10 @@ public sealed class DensityScene : Scene
     private const int SampleCount = 5_000;
     private const double SettleSeconds = 0.3;
     private readonly PanZoom panZoom = new();
-    private readonly PointSplatter splatter = new();
-    private RgbaImage? heatmap, splat;
+    private readonly SampleLayer sampleLayer = new();
+    private RgbaImage? heatmap;
     private (float X0, float X1, float Y0, float Y1) gridWindow, home;
     private float top;
-    private Rendering.PointStates? samples;
-    private Rgba[] sampleColours = [];
     private double sinceViewChange = -1;
     private CancellationTokenSource? gridCall;
     private ViewTransform lastView;
@@ -35,10 +33,10 @@ public sealed class DensityScene : Scene
     public override string? Refuses(ModelInfo model) =>
         model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
 
-    public override bool Ready => heatmap is not null && samples is not null;
+    public override bool Ready => heatmap is not null && sampleLayer.Samples is not null;
 
     public override string Status => Model is null ? "no model yet" : heatmap is null ? $"{Model.Name}: waiting for the density grid"
-        : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {samples?.Count ?? 0:N0} samples";
+        : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {sampleLayer.Samples?.Count ?? 0:N0} samples";
 
     public override IEnumerable<(string Keys, string What)> Help =>
         [("drag, wheel", "pan, zoom (the grid is recomputed)"), ("R", "reset the view"), ("N", "new samples")];
@@ -51,7 +49,7 @@ public sealed class DensityScene : Scene
     {
         heatmap = null;
         LogDensity = null;
-        samples = null;
+        sampleLayer.Samples = null;
         panZoom.Reset();
         RequestGrid(null);
         var request = new SampleRequest { Model = Model.Name, Count = SampleCount, Seed = Context.Settings.Seed, Temperature = Context.Settings.Temperature };
@@ -59,11 +57,7 @@ public sealed class DensityScene : Scene
         {
             using var call = Context.Server.Models.Sample(request, cancellationToken: cancellation);
             var points = await PointStream.Read(call.ResponseStream, SampleCount, chunk => (chunk.Offset, chunk.Points), cancellation);
-            Context.Queue.Post(() =>
-            {
-                samples = points;
-                sampleColours = Enumerable.Repeat(new Rgba(255, 255, 255, 255), points.Count).ToArray();
-            });
+            Context.Queue.Post(() => sampleLayer.Samples = points);
         }, Streams);
     }
 
@@ -114,12 +108,7 @@ public sealed class DensityScene : Scene
         var a = view.ToPixels(new(gridWindow.X0, gridWindow.Y1));
         var b = view.ToPixels(new(gridWindow.X1, gridWindow.Y0));
         renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
-        if (samples is { } points)
-        {
-            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(points, points, 0, sampleColours, points.Count, view, splat, footprint: 2);
-            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
-        }
+        sampleLayer.Draw(renderer, view);
         Legend(renderer, new RectangleF(area.Right - 70, area.Y + 60, 18, area.Height - 140));
     }
 

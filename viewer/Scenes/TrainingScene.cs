@@ -15,12 +15,10 @@ namespace FlowLive.Viewer.Scenes;
 /// </summary>
 public sealed class TrainingScene : Scene
 {
-    private readonly PointSplatter splatter = new();
+    private readonly SampleLayer sampleLayer = new();
     private readonly List<Vector2> trainCurve = [], validationCurve = [];
     private Job? job;
-    private RgbaImage? heatmap, splat;
-    private PointStates? samples;
-    private Rgba[] colours = [];
+    private RgbaImage? heatmap;
     private (float X0, float X1, float Y0, float Y1) window = (-3, 3, -3, 3);
     private CancellationTokenSource? watch;
     private IReadOnlyList<Preset> presets = [];
@@ -108,9 +106,9 @@ public sealed class TrainingScene : Scene
         Snapshots++;
         if (snapshot.Samples is { } s && s.Shape.Count == 2 && s.Shape[1] == 2)
         {
-            samples = new PointStates((int)s.Shape[0]);
-            samples.Fill(0, WireTensors.Floats(s));
-            colours = Enumerable.Repeat(new Rgba(255, 255, 255), samples.Count).ToArray();
+            var points = new PointStates((int)s.Shape[0]);
+            points.Fill(0, WireTensors.Floats(s));
+            sampleLayer.Samples = points;
         }
         if (snapshot.Density is { } grid && grid.LogDensity is { } logDensity)
         {
@@ -133,12 +131,7 @@ public sealed class TrainingScene : Scene
             var b = view.ToPixels(new(window.X1, window.Y0));
             renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
         }
-        if (samples is not null)
-        {
-            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(samples, samples, 0, colours, samples.Count, view, splat, footprint: 2);
-            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
-        }
+        sampleLayer.Draw(renderer, view);
         Curves(renderer, new RectangleF(plot.Right + 30, area.Y + 80, area.Right - plot.Right - 50, area.Height * 0.45f));
     }
 
