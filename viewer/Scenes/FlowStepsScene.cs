@@ -24,6 +24,7 @@ public sealed class FlowStepsScene : Scene
     private RgbaImage? splat;
     private DensityLayers? densities;
     private (float X0, float X1, float Y0, float Y1)? bounds;
+    private (int Received, (float X0, float X1, float Y0, float Y1) Window)? boundsSoFar;
     private FlowTrace? grid;
     private PointStates? data;
     private const int DataPoints = 3000;
@@ -85,6 +86,7 @@ public sealed class FlowStepsScene : Scene
         trace = null;
         densities = null;
         bounds = null;
+        boundsSoFar = null;
         grid = null;
         probe = null;
         data = null;
@@ -123,10 +125,8 @@ public sealed class FlowStepsScene : Scene
     /// <summary>The whole trace is here: fit the view to it and ask for the density grids over that window.</summary>
     private void Arrived(FlowTrace complete)
     {
-        var (x0, x1, y0, y1) = complete.Bounds();
-        float padX = 0.08f * (x1 - x0) + 1e-3f, padY = 0.08f * (y1 - y0) + 1e-3f;
-        bounds = (x0 - padX, x1 + padX, y0 - padY, y1 + padY);
-        var window = bounds.Value;
+        var window = Padded(complete.Bounds());
+        bounds = window;
         var request = new DensityGridRequest
         {
             Model = Model.Name, Columns = GridResolution, Rows = GridResolution, PerLayer = true,
@@ -300,12 +300,23 @@ public sealed class FlowStepsScene : Scene
 
     private ViewTransform FittedView(RectangleF plot)
     {
-        var (x0, x1, y0, y1) = bounds ?? Padded(trace!.Bounds());
+        var (x0, x1, y0, y1) = bounds ?? WindowSoFar();
         return ViewTransform.Fit(x0, x1, y0, y1, plot);
     }
 
-    private static (float, float, float, float) Padded((float X0, float X1, float Y0, float Y1) b) =>
-        (b.X0 - 0.08f * (b.X1 - b.X0), b.X1 + 0.08f * (b.X1 - b.X0), b.Y0 - 0.08f * (b.Y1 - b.Y0), b.Y1 + 0.08f * (b.Y1 - b.Y0));
+    /// <summary>While the trace streams in, the window around the points so far, worked out again only as more arrive.</summary>
+    private (float X0, float X1, float Y0, float Y1) WindowSoFar()
+    {
+        if (boundsSoFar?.Received != trace!.Received) boundsSoFar = (trace.Received, Padded(trace.Bounds()));
+        return boundsSoFar!.Value.Window;
+    }
+
+    /// <summary>The points' bounds with a margin of 8% each side (and a little more, so a single point still has a window).</summary>
+    private static (float X0, float X1, float Y0, float Y1) Padded((float X0, float X1, float Y0, float Y1) b)
+    {
+        float padX = 0.08f * (b.X1 - b.X0) + 1e-3f, padY = 0.08f * (b.Y1 - b.Y0) + 1e-3f;
+        return (b.X0 - padX, b.X1 + padX, b.Y0 - padY, b.Y1 + padY);
+    }
 
     public override bool Handle(ViewerCommand command)
     {
