@@ -43,7 +43,7 @@ public static class ViewerBenchmark
         {
             if (started.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException($"the trace of {points:N0} points did not arrive: {app.Context.Message}");
             var frame = Stopwatch.StartNew();
-            app.Update(1.0 / 120);
+            app.Tick(1, 1.0 / 120);
             app.Draw(renderer, 1);
             renderer.Finish();
             if (double.IsNaN(firstFrame) && scene.Trace is { Received: > 0 }) firstFrame = started.Elapsed.TotalSeconds;
@@ -59,7 +59,7 @@ public static class ViewerBenchmark
             double now = clock.Elapsed.TotalSeconds;
             var (steps, alpha) = timestep.Advance(now - last);
             last = now;
-            for (int i = 0; i < steps; i++) app.Update(timestep.StepSeconds);
+            app.Tick(steps, timestep.StepSeconds);
             app.Draw(renderer, alpha);
             renderer.Finish();
             times.Add(clock.Elapsed.TotalSeconds - now);

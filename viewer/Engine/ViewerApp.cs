@@ -7,8 +7,8 @@ namespace FlowLive.Viewer.Engine;
 
 /// <summary>
 /// The viewer without its window: the scenes, the model list, the overlay and what every command does. The game
-/// loop (a GLFW window or the headless renderer) calls <see cref="Update"/> with fixed steps and <see cref="Draw"/>
-/// once per frame, so the same app runs on screen, offscreen and in tests.
+/// loop (a GLFW window or the headless renderer) calls <see cref="Tick"/> with the frame's fixed steps and
+/// <see cref="Draw"/> once per frame, so the same app runs on screen, offscreen and in tests.
 /// </summary>
 public sealed class ViewerApp : IDisposable
 {
@@ -80,10 +80,14 @@ public sealed class ViewerApp : IDisposable
         Scene.Enter(Context, chosen);
     }
 
-    public void Update(double seconds)
+    /// <summary>
+    /// One frame's worth of simulation: what the network delivered is applied (every frame, stepped or not), then the
+    /// scene advances <paramref name="steps"/> fixed steps of <paramref name="stepSeconds"/>. No steps: messages only.
+    /// </summary>
+    public void Tick(int steps = 0, double stepSeconds = 0)
     {
         Context.Queue.Drain();
-        Scene.Update(seconds);
+        for (int i = 0; i < steps; i++) Scene.Update(stepSeconds);
     }
 
     public void Draw(IRenderer2D renderer, double alpha)

@@ -9,7 +9,7 @@ namespace FlowLive.Viewer.Engine;
 /// <summary>
 /// The game loop of the window: poll input, route it, advance the fixed steps, draw interpolated, save a screenshot
 /// when asked, swap. GL is touched only here, on the thread that made the window; network results arrive through
-/// the app's message queue, drained at the start of each update.
+/// the app's message queue, drained at the start of each frame's tick.
 /// </summary>
 public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerApp app, string screenshotDirectory)
 {
@@ -38,8 +38,7 @@ public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerA
             double now = clock.Elapsed.TotalSeconds;
             var (steps, alpha) = timestep.Advance(now - last);
             last = now;
-            for (int i = 0; i < steps; i++) app.Update(timestep.StepSeconds);
-            if (steps == 0) app.Context.Queue.Drain();
+            app.Tick(steps, timestep.StepSeconds);
             app.Draw(renderer, alpha);
             if (app.ScreenshotRequested)
             {

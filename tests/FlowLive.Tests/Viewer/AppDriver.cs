@@ -13,7 +13,7 @@ public static class AppDriver
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; status: {app.Scene.Status}; message: {app.Context.Message}");
             await Task.Delay(10);
-            app.Update(1.0 / 120);
+            app.Tick(1, 1.0 / 120);
         }
     }
 }

@@ -118,7 +118,7 @@ public sealed class FlowStepsSceneTests
         while (app.Context.Message is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
-            app.Update(1.0 / 120);
+            app.Tick(1, 1.0 / 120);
         }
         Assert.Contains("unreachable", app.Context.Message);
         var renderer = new RecordingRenderer();

@@ -27,7 +27,7 @@ public sealed class HeadlessRenderTests
         {
             Assert.True(DateTime.UtcNow < deadline, $"not ready: {app.Scene.Status}; {app.Context.Message}");
             await Task.Delay(10);
-            app.Update(0);
+            app.Tick();
         }
         return app;
     }
