@@ -16,7 +16,7 @@ public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerA
     private readonly FixedTimestep timestep = new();
     private readonly InputRouter router = new();
 
-    /// <summary>Frame times of the last few seconds (the fps shown, and the frame-time figures of the benchmark).</summary>
+    /// <summary>Frame times of the last few seconds (the fps shown).</summary>
     public FrameTimes Times { get; } = new();
 
     /// <summary>Runs until the window closes or the user quits; <paramref name="maxFrames"/> stops early (smoke tests).</summary>
@@ -53,7 +53,7 @@ public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerA
     }
 }
 
-/// <summary>A rolling window of frame durations: fps for the overlay, percentiles for the benchmark.</summary>
+/// <summary>A rolling window of frame durations: the fps the overlay shows.</summary>
 public sealed class FrameTimes
 {
     private readonly Queue<double> recent = new();
@@ -67,11 +67,4 @@ public sealed class FrameTimes
     }
 
     public double FramesPerSecond => recent.Count == 0 || sum <= 0 ? 0 : recent.Count / sum;
-
-    public double Percentile(double p)
-    {
-        if (recent.Count == 0) return double.NaN;
-        var sorted = recent.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-    }
 }
