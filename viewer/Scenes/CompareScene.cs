@@ -26,11 +26,11 @@ public sealed class CompareScene : Scene
     public override string Title => "Compare";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"comparison draws 2-D models; {model.Name} is not one";
+        IsTwoD(model) ? null : $"comparison draws 2-D models; {model.Name} is not one";
 
     public override bool Ready => a is { Complete: true } && b is { Complete: true };
 
-    public override double StorySeconds => 2 * (animation.LayerCount / animation.Speed + animation.HoldSeconds);
+    public override double StorySeconds => animation.RoundTripSeconds;
 
     public override string Status => other is null ? $"{Model?.Name}: needs a second 2-D model on the server"
         : $"{Model.Name} | {other.Name} · same {Points:N0} base points · {(a?.Complete == true && b?.Complete == true ? $"position {animation.At(1):0.0}" : "receiving")}";
@@ -101,8 +101,7 @@ public sealed class CompareScene : Scene
         switch (command)
         {
             case ViewerCommand.PlayPause: animation.Playing = !animation.Playing; return true;
-            case ViewerCommand.Resample: Context.Settings.Seed++; Restart(); return true;
-            default: return false;
+            default: return base.Handle(command);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class DensityScene : Scene
     public override string Title => "Density";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
+        IsTwoD(model) ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
 
     public override bool Ready => heatmap is not null && sampleLayer.Samples is not null;
 
@@ -105,9 +105,7 @@ public sealed class DensityScene : Scene
         if (heatmap is null) return;
         var plot = PlotArea(area);
         var view = lastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
-        var a = view.ToPixels(new(gridWindow.X0, gridWindow.Y1));
-        var b = view.ToPixels(new(gridWindow.X1, gridWindow.Y0));
-        renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
+        renderer.DrawImage(heatmap, view.ToPixels(gridWindow.X0, gridWindow.X1, gridWindow.Y0, gridWindow.Y1), smooth: true);
         sampleLayer.Draw(renderer, view);
         Legend(renderer, new RectangleF(area.Right - 70, area.Y + 60, 18, area.Height - 140));
     }
@@ -139,12 +137,8 @@ public sealed class DensityScene : Scene
                 panZoom.Reset();
                 sinceViewChange = 0;
                 return true;
-            case ViewerCommand.Resample:
-                Context.Settings.Seed++;
-                Restart();
-                return true;
             default:
-                return false;
+                return base.Handle(command);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class FlowStepsScene : Scene
     public override string Title => "Flow steps";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"flow steps draw 2-D models; {model.Name} models data of shape [{string.Join(", ", model.DataShape)}]";
+        IsTwoD(model) ? null : $"flow steps draw 2-D models; {model.Name} models data of shape [{string.Join(", ", model.DataShape)}]";
 
     /// <summary>The trace being shown (tests and the probe read it).</summary>
     public FlowTrace? Trace => trace;
@@ -52,7 +52,7 @@ public sealed class FlowStepsScene : Scene
 
     public override bool Ready => trace is { Complete: true } && (!Context.Settings.ShowDensity || densities is { Complete: true });
 
-    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+    public override double StorySeconds => trace is null ? 6 : animation.RoundTripSeconds;
 
     public override string Status
     {
@@ -211,9 +211,7 @@ public sealed class FlowStepsScene : Scene
         {
             var image = layers.Between(from, to, (float)t);
             var (x0, x1, y0, y1) = layers.Window;
-            var topLeft = view.ToPixels(new(x0, y1));
-            var bottomRight = view.ToPixels(new(x1, y0));
-            renderer.DrawImage(image, new RectangleF(topLeft.X, topLeft.Y, bottomRight.X - topLeft.X, bottomRight.Y - topLeft.Y), smooth: true);
+            renderer.DrawImage(image, view.ToPixels(x0, x1, y0, y1), smooth: true);
         }
 
         if (Context.Settings.ShowGrid && grid is { Complete: true }) DrawGrid(renderer, view, from, to, (float)t);
@@ -330,12 +328,11 @@ public sealed class FlowStepsScene : Scene
             case ViewerCommand.Slower: animation.Speed = Math.Max(0.1, animation.Speed / 1.5); return true;
             case ViewerCommand.ResetView: panZoom.Reset(); probe = null; return true;
             case ViewerCommand.ToggleColours: colourMode = (ColourMode)(((int)colourMode + 1) % 3); return true;
-            case ViewerCommand.Resample: settings.Seed++; Restart(); return true;
             case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
             case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;
             case ViewerCommand.MorePoints: settings.StepPoints(+1); Restart(); return true;
             case ViewerCommand.FewerPoints: settings.StepPoints(-1); Restart(); return true;
-            default: return false;
+            default: return base.Handle(command);
         }
     }
 

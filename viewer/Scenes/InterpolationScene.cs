@@ -125,12 +125,8 @@ public sealed class InterpolationScene : Scene
                 kind = kind == InterpolationKind.Spherical ? InterpolationKind.Linear : InterpolationKind.Spherical;
                 Restart();
                 return true;
-            case ViewerCommand.Resample:
-                Context.Settings.Seed++;
-                Restart();
-                return true;
             default:
-                return false;
+                return base.Handle(command);
         }
     }
 }

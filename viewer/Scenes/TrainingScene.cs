@@ -125,12 +125,7 @@ public sealed class TrainingScene : Scene
     {
         var plot = new RectangleF(area.X + 10, area.Y + 50, area.Width * 0.62f, area.Height - 60);
         var view = ViewTransform.Fit(window.X0, window.X1, window.Y0, window.Y1, plot);
-        if (heatmap is not null)
-        {
-            var a = view.ToPixels(new(window.X0, window.Y1));
-            var b = view.ToPixels(new(window.X1, window.Y0));
-            renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
-        }
+        if (heatmap is not null) renderer.DrawImage(heatmap, view.ToPixels(window.X0, window.X1, window.Y0, window.Y1), smooth: true);
         sampleLayer.Draw(renderer, view);
         Curves(renderer, new RectangleF(plot.Right + 30, area.Y + 80, area.Right - plot.Right - 50, area.Height * 0.45f));
     }
