@@ -101,7 +101,8 @@ public sealed class ViewerApp : IDisposable
 
     public void Command(ViewerCommand command)
     {
-        if (Scene.Handle(command)) return;
+        // A scene that has not been entered (no model yet: the server is slow or away) has no context to act on.
+        if (Model is not null && Scene.Handle(command)) return;
         switch (command)
         {
             case ViewerCommand.Quit: QuitRequested = true; break;

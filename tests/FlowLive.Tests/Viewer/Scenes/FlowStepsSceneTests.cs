@@ -114,6 +114,9 @@ public sealed class FlowStepsSceneTests
         var link = new ServerLink(["127.0.0.1:1"]);
         var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
         using var app = new ViewerApp(context, [new FlowStepsScene()]);
+        app.Command(ViewerCommand.ToggleHelp); // keys before any model reach the app, not the scene it has not entered
+        app.Command(ViewerCommand.Resample);
+        Assert.True(app.Context.Settings.ShowHelp);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (app.Context.Message is null && DateTime.UtcNow < deadline)
         {
