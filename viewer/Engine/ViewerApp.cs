@@ -30,6 +30,9 @@ public sealed class ViewerApp : IDisposable
 
     public ViewerContext Context { get; }
     public Scene Scene => scenes[current];
+
+    /// <summary>Where <see cref="Scene"/> stands among the scenes (0 for the first; its number key is one more).</summary>
+    public int SceneIndex => current;
     public ModelInfo? Model { get; private set; }
     public IReadOnlyList<ModelInfo> Models => models;
 
@@ -139,8 +142,6 @@ public sealed class ViewerApp : IDisposable
         int index = fits.FindIndex(m => m.Name == Model?.Name);
         ChooseModel(fits[((index + direction) % fits.Count + fits.Count) % fits.Count].Name);
     }
-
-    public IReadOnlyList<Scene> Scenes => scenes;
 
     public void Dispose()
     {

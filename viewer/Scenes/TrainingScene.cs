@@ -17,6 +17,7 @@ public sealed class TrainingScene : Scene
 {
     private readonly SampleLayer sampleLayer = new();
     private readonly List<Vector2> trainCurve = [], validationCurve = [];
+    private (float X0, float X1, float Y0, float Y1)? lossAxes;
     private Job? job;
     private RgbaImage? heatmap;
     private (float X0, float X1, float Y0, float Y1) window = (-3, 3, -3, 3);
@@ -68,6 +69,7 @@ public sealed class TrainingScene : Scene
         watch = CancellationTokenSource.CreateLinkedTokenSource(Streams);
         trainCurve.Clear();
         validationCurve.Clear();
+        lossAxes = null;
         Snapshots = 0;
         Context.Start($"WatchJob {id}", async cancellation =>
         {
@@ -88,6 +90,7 @@ public sealed class TrainingScene : Scene
                 var p = message.Progress;
                 trainCurve.Add(new Vector2(p.Step, (float)p.TrainLoss));
                 if (p.HasValidationLoss) validationCurve.Add(new Vector2(p.Step, (float)p.ValidationLoss));
+                FitLossAxes();
                 if (job is not null)
                 {
                     job.Step = p.Step;
@@ -135,12 +138,7 @@ public sealed class TrainingScene : Scene
     {
         renderer.FillRectangle(box, new Rgba(255, 255, 255, 20));
         renderer.DrawText("loss (nats) by step", new Vector2(box.X, box.Y - 26), 18, Rgba.White);
-        var all = trainCurve.Concat(validationCurve).ToList();
-        if (all.Count < 2) return;
-        float x0 = all.Min(p => p.X), x1 = Math.Max(x0 + 1, all.Max(p => p.X));
-        var sortedY = all.Select(p => p.Y).Where(float.IsFinite).OrderBy(y => y).ToList();
-        float y0 = sortedY[0], y1 = sortedY[(int)(0.95 * (sortedY.Count - 1))];
-        if (y1 <= y0) y1 = y0 + 1;
+        if (lossAxes is not var (x0, x1, y0, y1)) return;
         Vector2 Map(Vector2 p) => new(box.X + (p.X - x0) / (x1 - x0) * box.Width, box.Bottom - Math.Clamp((p.Y - y0) / (y1 - y0), 0, 1) * box.Height);
         renderer.DrawLines(trainCurve.Select(Map).ToArray(), new Rgba(110, 170, 255), 2, LineMode.Strip);
         if (validationCurve.Count > 1) renderer.DrawLines(validationCurve.Select(Map).ToArray(), new Rgba(255, 170, 80), 2, LineMode.Strip);
@@ -148,6 +146,25 @@ public sealed class TrainingScene : Scene
         renderer.DrawText($"{y0:0.00}", new Vector2(box.X - 4, box.Bottom - 16), 15, Rgba.White);
         renderer.DrawText("train", new Vector2(box.X + 6, box.Bottom + 6), 16, new Rgba(110, 170, 255));
         renderer.DrawText("validation", new Vector2(box.X + 70, box.Bottom + 6), 16, new Rgba(255, 170, 80));
+    }
+
+    /// <summary>
+    /// The curves' axes, worked out as progress arrives rather than every frame: every step so far, and losses from the
+    /// lowest to the 95th percentile (an early spike would flatten the rest). None until two points, or any finite loss.
+    /// </summary>
+    private void FitLossAxes()
+    {
+        var all = trainCurve.Concat(validationCurve).ToList();
+        var sortedY = all.Select(p => p.Y).Where(float.IsFinite).Order().ToList();
+        if (all.Count < 2 || sortedY.Count == 0)
+        {
+            lossAxes = null;
+            return;
+        }
+        float x0 = all.Min(p => p.X), x1 = Math.Max(x0 + 1, all.Max(p => p.X));
+        float y0 = sortedY[0], y1 = sortedY[(int)(0.95 * (sortedY.Count - 1))];
+        if (y1 <= y0) y1 = y0 + 1;
+        lossAxes = (x0, x1, y0, y1);
     }
 
     public override bool Handle(ViewerCommand command)
