@@ -26,7 +26,6 @@ public sealed class DensityScene : Scene
     private float top;
     private double sinceViewChange = -1;
     private CancellationTokenSource? gridCall;
-    private ViewTransform lastView;
 
     public override string Title => "Density";
 
@@ -44,6 +43,9 @@ public sealed class DensityScene : Scene
     /// <summary>The latest grid's window and values (tests compare colours against them).</summary>
     public (float X0, float X1, float Y0, float Y1) GridWindow => gridWindow;
     public float[]? LogDensity { get; private set; }
+
+    /// <summary>Data to pixels as last drawn (the grid is asked for again over it once it settles; tests read it).</summary>
+    public ViewTransform LastView { get; private set; }
 
     protected override void Started()
     {
@@ -95,8 +97,8 @@ public sealed class DensityScene : Scene
         sinceViewChange += seconds;
         if (sinceViewChange < SettleSeconds) return;
         sinceViewChange = -1;
-        var topLeft = lastView.ToData(new Vector2(lastView.Viewport.X, lastView.Viewport.Y));
-        var bottomRight = lastView.ToData(new Vector2(lastView.Viewport.Right, lastView.Viewport.Bottom));
+        var topLeft = LastView.ToData(new Vector2(LastView.Viewport.X, LastView.Viewport.Y));
+        var bottomRight = LastView.ToData(new Vector2(LastView.Viewport.Right, LastView.Viewport.Bottom));
         RequestGrid((topLeft.X, bottomRight.X, bottomRight.Y, topLeft.Y));
     }
 
@@ -104,7 +106,7 @@ public sealed class DensityScene : Scene
     {
         if (heatmap is null) return;
         var plot = PlotArea(area);
-        var view = lastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
+        var view = LastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
         renderer.DrawImage(heatmap, view.ToPixels(gridWindow.X0, gridWindow.X1, gridWindow.Y0, gridWindow.Y1), smooth: true);
         sampleLayer.Draw(renderer, view);
         Legend(renderer, new RectangleF(area.Right - 70, area.Y + 60, 18, area.Height - 140));

@@ -90,7 +90,7 @@ public sealed class HeadlessRenderTests
         // Brightness of the heatmap pixel over each cell centre, against the cell's log-density: viridis brightens
         // monotonically, so the correlation over cells must be strongly positive. White sample dots are skipped.
         var pairs = new List<(double LogP, double Brightness)>();
-        var view = LastView(app, scene);
+        var view = scene.LastView;
         for (int cell = 0; cell < grid.Length; cell += 7)
         {
             int row = cell / side, column = cell % side;
@@ -104,13 +104,6 @@ public sealed class HeadlessRenderTests
         }
         Assert.True(pairs.Count > 100, $"enough cells on screen ({pairs.Count})");
         Assert.True(Correlation(pairs) > 0.8, $"brightness follows log p (correlation {Correlation(pairs):F2})");
-    }
-
-    static ViewTransform LastView(ViewerApp app, DensityScene scene)
-    {
-        // The density scene fits its first grid's window into the plot area below the status line.
-        var (x0, x1, y0, y1) = scene.GridWindow;
-        return ViewTransform.Fit(x0, x1, y0, y1, new RectangleF(10, 50, Width - 110, Height - 60));
     }
 
     static double Correlation(List<(double X, double Y)> pairs)
