@@ -25,7 +25,7 @@ public static class ViewerBenchmark
     public static async Task<Figures> Run(int points, TimeSpan budget)
     {
         var started = Stopwatch.StartNew();
-        await using var server = LocalServer.Start(null);
+        await using var server = LocalServer.Start();
         using var link = new viewer::FlowLive.Viewer.Client.ServerLink([server.Address]);
         using var app = ViewerProgram.CreateApp(link, new ViewerOptions { Servers = [server.Address], Points = points, Model = "two_moons-realnvp" });
         app.Context.Settings.ShowDensity = false;

@@ -189,14 +189,17 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
         return mode == null ? null : *mode;
     }
 
+    /// <summary>Whether a window can be opened at all: on Linux an X (DISPLAY) or Wayland (WAYLAND_DISPLAY) display is set.</summary>
+    public static bool HasDisplay => !OperatingSystem.IsLinux()
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY"));
+
     private static void InitGlfw()
     {
         if (openWindows++ > 0) return;
         try
         {
-            if (OperatingSystem.IsLinux() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"))
-                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
-                throw new WindowUnavailableException(WindowUnavailableException.NoDisplay);
+            if (!HasDisplay) throw new WindowUnavailableException(WindowUnavailableException.NoDisplay);
             try
             {
                 GlfwCallbacks.InstallErrorCallback();
