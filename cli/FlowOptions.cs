@@ -247,7 +247,7 @@ public sealed class FlowOptions
         {
             throw new UsageException("--dataset", e.Message["Dataset:".Length..].Trim());
         }
-        ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(Threads), run.Flow.Module, request.Training.BatchSize));
+        ThreadCount.ApplyFor(parsed.GetValue(Threads), run);
         return run;
     }
 

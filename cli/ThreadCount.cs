@@ -35,9 +35,6 @@ public static class ThreadCount
     public static int Resolve(int requested, long largestProduct) =>
         requested > 0 ? requested : largestProduct >= SplitThreshold ? Environment.ProcessorCount : 1;
 
-    /// <summary>The threads for running <paramref name="model"/> on <paramref name="rows"/> rows a call; see <see cref="LargestProduct"/>.</summary>
-    public static int Resolve(int requested, nn.Module model, long rows) => Resolve(requested, LargestProduct(model, rows));
-
     /// <summary>
     /// Multiply-adds of the largest matrix product one call on <paramref name="rows"/> rows makes: the widest linear
     /// layer times the rows. A convolution works on every pixel, so convolutional nets always count as big.
@@ -49,12 +46,24 @@ public static class ThreadCount
         return widest * rows;
     }
 
-    /// <summary>Sets libtorch's thread count once for this process (a command is one process), before the work starts.</summary>
-    public static void Apply(int threads)
+    /// <summary>
+    /// Sets libtorch's thread count for work whose largest matrix product is <paramref name="largestProduct"/>
+    /// multiply-adds (<paramref name="requested"/> 0 = automatic), once for this process (a command is one process),
+    /// before the work starts; returns the count set.
+    /// </summary>
+    public static int Apply(int requested, long largestProduct)
     {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "resolve automatic (0) first");
+        int threads = Resolve(requested, largestProduct);
         set_num_threads(threads);
+        return threads;
     }
+
+    /// <summary><see cref="Apply(int, long)"/> for a prepared training run: its flow at its batch size.</summary>
+    public static int ApplyFor(int requested, FlowLive.Training.TrainingRun run) =>
+        Apply(requested, LargestProduct(run.Flow.Module, run.Request.Training.BatchSize));
+
+    /// <summary>A VAE's encoder and decoder are 784-wide MLPs: always big enough to split.</summary>
+    public const long VaeProduct = long.MaxValue;
 
     /// <summary>"1 thread", "2 threads".</summary>
     public static string Describe(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";

@@ -61,44 +61,53 @@ public static class BenchCommand
         {
             flows, batch, seconds, threads, device, server, viewerBench, points, mixed, architectures, workloads, compare, json, size, calls, rounds,
         };
+        // Each kind of bench and the flags it reads; any other flag given with it is a usage error, never ignored.
+        var uses = new Dictionary<string, Option[]>
+        {
+            ["workloads"] = [workloads, compare, json, size, calls, rounds, seconds, threads],
+            ["--architectures"] = [architectures, flows, batch, seconds, threads, device],
+            ["--server"] = [server, points, mixed, seconds],
+            ["--viewer"] = [viewerBench, points, seconds],
+        };
         command.SetAction(parsed =>
         {
-            bool architectureTable = parsed.GetValue(architectures) || parsed.GetValue(flows) is { Length: > 0 };
-            string mode = parsed.GetValue(viewerBench) ? "--viewer" : parsed.GetValue(server) ? "--server" : architectureTable ? "--architectures" : "workloads";
-            Option[] workloadFlags = [workloads, compare, json, size, calls, rounds];
-            Refuse(parsed, mode, mode == "workloads" ? [batch, points, mixed, device] : workloadFlags);
-            if (parsed.GetValue(viewerBench))
-                return ViewerBench(output, parsed.GetResult(points) is not { Implicit: false } ? [100_000, 1_000_000] : [(int)parsed.GetValue(points)],
-                    TimeSpan.FromSeconds(Math.Max(1, parsed.GetValue(seconds) * 3)));
-            if (parsed.GetValue(server))
-                return ServerBench(output, parsed.GetValue(points), parsed.GetValue(mixed), TimeSpan.FromSeconds(parsed.GetValue(seconds)));
-            if (!architectureTable)
-                return WorkloadBench(output, parsed.GetValue(workloads), parsed.GetValue(compare) is not null, parsed.GetValue(json),
-                    parsed.GetValue(size) == "tiny" ? WorkloadSize.Tiny : WorkloadSize.Full, parsed.GetValue(threads),
-                    TimeSpan.FromSeconds(parsed.GetValue(seconds)), parsed.GetValue(calls), parsed.GetValue(rounds));
-            var on = CommonOptions.ResolveDevice(parsed.GetValue(device)!);
-            int requested = parsed.GetValue(threads);
-            IReadOnlyList<Architecture> chosen = parsed.GetValue(flows) is { Length: > 0 } names ? names.Select(Catalog.Get).ToList() : Catalog.All;
+            string mode = parsed.GetValue(viewerBench) ? "--viewer" : parsed.GetValue(server) ? "--server"
+                : parsed.GetValue(architectures) || parsed.GetValue(flows) is { Length: > 0 } ? "--architectures" : "workloads";
+            Refuse(parsed, mode, uses[mode], command.Options);
             var budget = TimeSpan.FromSeconds(parsed.GetValue(seconds));
-            string threading = requested > 0
-                ? ThreadCount.Describe(requested)
-                : "threads automatic (by the size of each model's matrix products)";
-            output.WriteLine($"flowlive bench: batch {parsed.GetValue(batch)}, {threading}, {on.type.ToString().ToLowerInvariant()}, " +
-                             $"{budget.TotalSeconds:G3} s per figure; default architecture sizes (8 steps, 64 hidden)");
-            output.WriteLine($"{"flow",-9} {"shape",-12} {"sample/s",11} {"log p/s",11} {"ms/step",9} {"memory MB",10} {"leaked",7}");
-            foreach (var architecture in chosen)
+            return mode switch
             {
-                var shape = architecture.Supports(Shape.Vector(2)) ? Shape.Vector(2) : Shape.Image(1, 14, 14);
-                var options = new ArchitectureOptions { Levels = shape.IsImage ? 1 : 2, Net = new SubnetSpec() };
-                // The widest layer of these default nets is hidden x hidden; image nets are convolutions (always big).
-                ThreadCount.Apply(ThreadCount.Resolve(requested, shape.IsImage ? long.MaxValue : (long)options.Net.Hidden * options.Net.Hidden * parsed.GetValue(batch)));
-                var f = Benchmark.Run(architecture, shape, options, parsed.GetValue(batch), budget, on);
-                output.WriteLine($"{f.Architecture,-9} {f.Shape,-12} {f.SamplesPerSecond,11:N0} {Show(f.LogProbsPerSecond),11} " +
-                                 $"{(double.IsNaN(f.TrainStepMilliseconds) ? "-" : f.TrainStepMilliseconds.ToString("F1")),9} {f.WorkingSetMegabytes,10:N0} {f.LeakedTensors,7}");
-            }
-            return 0;
+                "--viewer" => ViewerBench(output, parsed.GetResult(points) is not { Implicit: false } ? [100_000, 1_000_000] : [(int)parsed.GetValue(points)],
+                    TimeSpan.FromSeconds(Math.Max(1, budget.TotalSeconds * 3))),
+                "--server" => ServerBench(output, parsed.GetValue(points), parsed.GetValue(mixed), budget),
+                "--architectures" => ArchitectureBench(output, parsed.GetValue(flows), parsed.GetValue(batch), parsed.GetValue(threads),
+                    CommonOptions.ResolveDevice(parsed.GetValue(device)!), budget),
+                _ => WorkloadBench(output, parsed.GetValue(workloads), parsed.GetValue(compare) is not null, parsed.GetValue(json),
+                    parsed.GetValue(size) == "tiny" ? WorkloadSize.Tiny : WorkloadSize.Full, parsed.GetValue(threads),
+                    budget, parsed.GetValue(calls), parsed.GetValue(rounds)),
+            };
         });
         return command;
+    }
+
+    static int ArchitectureBench(TextWriter output, string[]? names, int batch, int requested, TorchSharp.torch.Device on, TimeSpan budget)
+    {
+        IReadOnlyList<Architecture> chosen = names is { Length: > 0 } ? names.Select(Catalog.Get).ToList() : Catalog.All;
+        string threading = requested > 0 ? ThreadCount.Describe(requested) : "threads automatic (by the size of each model's matrix products)";
+        output.WriteLine($"flowlive bench: batch {batch}, {threading}, {on.type.ToString().ToLowerInvariant()}, " +
+                         $"{budget.TotalSeconds:G3} s per figure; default architecture sizes (8 steps, 64 hidden)");
+        output.WriteLine($"{"flow",-9} {"shape",-12} {"sample/s",11} {"log p/s",11} {"ms/step",9} {"memory MB",10} {"leaked",7}");
+        foreach (var architecture in chosen)
+        {
+            var shape = architecture.Supports(Shape.Vector(2)) ? Shape.Vector(2) : Shape.Image(1, 14, 14);
+            var options = new ArchitectureOptions { Levels = shape.IsImage ? 1 : 2, Net = new SubnetSpec() };
+            // The widest layer of these default nets is hidden x hidden; image nets are convolutions (always big).
+            ThreadCount.Apply(requested, shape.IsImage ? long.MaxValue : (long)options.Net.Hidden * options.Net.Hidden * batch);
+            var f = Benchmark.Run(architecture, shape, options, batch, budget, on);
+            output.WriteLine($"{f.Architecture,-9} {f.Shape,-12} {f.SamplesPerSecond,11:N0} {Show(f.LogProbsPerSecond),11} " +
+                             $"{(double.IsNaN(f.TrainStepMilliseconds) ? "-" : f.TrainStepMilliseconds.ToString("F1")),9} {f.WorkingSetMegabytes,10:N0} {f.LeakedTensors,7}");
+        }
+        return 0;
     }
 
     static int ServerBench(TextWriter output, long points, int requests, TimeSpan latencyBudget)
@@ -133,14 +142,14 @@ public static class BenchCommand
         return 0;
     }
 
-    /// <summary>Flags given on the command line that the chosen kind of bench does not use are usage errors, never ignored.</summary>
-    static void Refuse(System.CommandLine.ParseResult parsed, string mode, IEnumerable<Option> notUsed)
+    /// <summary>Flags given on the command line that the chosen kind of bench does not read are usage errors, never ignored.</summary>
+    static void Refuse(System.CommandLine.ParseResult parsed, string mode, IReadOnlyCollection<Option> used, IEnumerable<Option> all)
     {
-        foreach (var option in notUsed)
+        foreach (var option in all.Except(used))
             if (parsed.GetResult(option) is { Implicit: false })
                 throw new UsageException(option.Name, mode == "workloads"
-                    ? "applies to --architectures, --server or --viewer, not to the workloads"
-                    : $"applies to the workloads (bench without --architectures, --server or --viewer), not to {mode}");
+                    ? "does not apply to the workloads (bench without --architectures, --server or --viewer)"
+                    : $"does not apply to bench {mode}");
     }
 
     static int WorkloadBench(TextWriter output, string[]? names, bool comparePyTorch, string? jsonPath, WorkloadSize size, int requestedThreads,
@@ -152,7 +161,7 @@ public static class BenchCommand
         var config = new ComputeBenchConfig(chosen, size, requestedThreads, budget, calls, rounds);
         output.WriteLine($"flowlive bench: {chosen.Count} workload{(chosen.Count == 1 ? "" : "s")} ({(size == WorkloadSize.Full ? "full size" : "tiny size")}), " +
                          $"{(requestedThreads > 0 ? ThreadCount.Describe(requestedThreads) : "threads automatic (per workload: column thr)")}, cpu, " +
-                         $"median of {rounds} round{(rounds == 1 ? "" : "s")} after 2 warm-up calls" +
+                         $"median of {rounds} round{(rounds == 1 ? "" : "s")} after {ComputeBenchmark.WarmUpCalls} warm-up calls" +
                          (peer is null ? "" : $"; PyTorch {peer.TorchVersion} ({peer.Python}) interleaved on the same threads, BLAS: " +
                                               (peer.Blas.Count == 0 ? "none found" : string.Join(", ", peer.Blas.Select(Path.GetFileName)))));
         if (peer is { OptimisedBlas: false })

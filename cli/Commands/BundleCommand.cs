@@ -28,9 +28,8 @@ public static class BundleCommand
             }
             foreach (var (request, name) in requests)
             {
-                bool images = ImageDatasets.IsImageDataset(request.Dataset);
-                TorchSharp.torch.set_num_threads(images ? Environment.ProcessorCount : 1);
                 using var run = TrainingRun.Prepare(request with { Name = name }, (n, dir) => ImageDatasets.Load(n, dir, output));
+                ThreadCount.ApplyFor(0, run);
                 output.WriteLine($"== {name}: {run.Description}");
                 using var result = TrainingConsole.Show(output, observer => run.Run(observer));
                 string path = Path.Combine(folder, name + ModelFile.Extension);

@@ -39,7 +39,7 @@ public static class EvalCommand
                 request = request with { Data = request.Data with { TestSize = n } };
             }
             bool images = ImageDatasets.IsImageDataset(request.Dataset);
-            ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(threads), loaded.Flow.Module, EvaluationRows));
+            ThreadCount.Apply(parsed.GetValue(threads), ThreadCount.LargestProduct(loaded.Flow.Module, EvaluationRows));
             var (data, description, entropy) = ModelRequests.HeldOut(request, output);
             using (data)
             {

@@ -33,17 +33,17 @@ public static class RenderCommand
             string folder = parsed.GetValue(outDir)!.FullName;
             OutputPath.Check(Path.Combine(folder, "animation.gif"), "--out", ".gif");
             var given = parsed.GetValue(flags.Server) ?? [];
-            var result = Render(output, flags.Options(parsed, given, width, height), folder, parsed.GetValue(fps), parsed.GetValue(frames),
+            Render(output, flags.Options(parsed, given, width, height), folder, parsed.GetValue(fps), parsed.GetValue(frames),
                 TimeSpan.FromSeconds(parsed.GetValue(timeout)), parsed.GetValue(gifEvery));
-            return result ? 0 : 1;
+            return 0;
         });
         return command;
     }
 
-    /// <summary>Renders (starting a local server when the options name none); false with a message when it cannot.</summary>
-    public static bool Render(TextWriter output, ViewerOptions options, string folder, int fps, int? frames, TimeSpan timeout, int gifEvery = 2)
+    /// <summary>Renders (starting a local server when the options name none); an InvalidOperationException saying why when it cannot.</summary>
+    public static void Render(TextWriter output, ViewerOptions options, string folder, int fps, int? frames, TimeSpan timeout, int gifEvery = 2)
     {
-        LocalServer? local = options.Servers.Count == 0 ? LocalServer.Start(null) : null;
+        LocalServer? local = options.Servers.Count == 0 ? LocalServer.Start() : null;
         try
         {
             var servers = local is null ? options.Servers : [local.Address];
@@ -51,7 +51,6 @@ public static class RenderCommand
             output.WriteLine($"flowlive: rendered {result.Frames} frames to {folder} (waited {result.WaitedForServer.TotalSeconds:0.0} s for the server)");
             if (result.Gif is not null) output.WriteLine($"flowlive: wrote {result.Gif}");
             output.WriteLine(result.Mp4 is not null ? $"flowlive: wrote {result.Mp4}" : "flowlive: no MP4 (install ffmpeg for one)");
-            return true;
         }
         catch (HeadlessContextException e)
         {

@@ -43,7 +43,7 @@ public static class TrainCommand
                 OutputPath.Check(Path.Combine(folder, "check.vae"), "--out");
                 foreach (var option in new Option[] { resume, checkpoint, checkpointEvery })
                     if (FlowOptions.Given(parsed, option)) throw new UsageException(option.Name, "VAE presets train three models and do not checkpoint; run them again");
-                ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(options.Threads), long.MaxValue)); // a VAE's encoder and decoder are 784-wide MLPs
+                ThreadCount.Apply(parsed.GetValue(options.Threads), ThreadCount.VaeProduct);
                 using var vaeInterrupt = new CtrlC();
                 try { TrainingConsole.Show(output, observer => VaePresetRunner.Run(request, folder, output, observer, vaeInterrupt.Token)); }
                 catch (TrainingCancelledException e) { output.WriteLine($"interrupted after step {e.Step}"); return Interrupted; }

@@ -43,13 +43,13 @@ public static class VerifyCommand
                     var request = preset.Request();
                     if (request.Vae is not null)
                     {
-                        ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(threads), long.MaxValue));
+                        ThreadCount.Apply(parsed.GetValue(threads), ThreadCount.VaeProduct);
                         value = preset.Bar.Value(VaePresetRunner.Run(request, folder, output, new ReportsOnly(output), default));
                         rows.Add((preset, value, preset.Bar.Verdict(value), clock.Elapsed.TotalSeconds));
                         continue;
                     }
                     using var run = TrainingRun.Prepare(request, (name, dir) => ImageDatasets.Load(name, dir, output));
-                    ThreadCount.Apply(ThreadCount.Resolve(parsed.GetValue(threads), run.Flow.Module, request.Training.BatchSize));
+                    ThreadCount.ApplyFor(parsed.GetValue(threads), run);
                     using var result = run.Run(new ReportsOnly(output));
                     string path = Path.Combine(folder, preset.Name + ModelFile.Extension);
                     ModelFile.Save(path, result.Spec, result.Flow);

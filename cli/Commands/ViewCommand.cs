@@ -22,12 +22,14 @@ public static class ViewCommand
         command.SetAction(parsed =>
         {
             var given = parsed.GetValue(flags.Server) ?? [];
-            if (given.Length == 0 && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")))
+            // Flags and the display first: a usage error must not wait for every bundled model to load.
+            var options = flags.Options(parsed, given) with { Fullscreen = parsed.GetValue(fullscreen) };
+            if (given.Length == 0 && !GlfwWindow.HasDisplay)
                 throw new InvalidOperationException("no display (DISPLAY is not set): use `flowlive render` for headless frames and a GIF");
-            LocalServer? local = given.Length == 0 ? LocalServer.Start(null) : null;
+            LocalServer? local = given.Length == 0 ? LocalServer.Start() : null;
             try
             {
-                var options = flags.Options(parsed, given.Length > 0 ? given : [local!.Address]) with { Fullscreen = parsed.GetValue(fullscreen) };
+                if (local is not null) options = options with { Servers = [local.Address] };
                 output.WriteLine($"flowlive: viewer on {string.Join(", ", options.Servers)} (H for help, Esc to quit)");
                 using var signals = new StopSignals();
                 ViewerProgram.Window(options, cancellation: signals.Token);

@@ -14,42 +14,47 @@ public static class DemoViewer
 {
     public static int Show(TextWriter output, string model, string folder, bool windowWanted)
     {
-        bool display = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"));
-        if (windowWanted && display)
-        {
-            var local = LocalServer.Start(null);
-            try
-            {
-                output.WriteLine($"flowlive: the server runs on {local.Address}; opening the viewer (H for help, Esc to quit)");
-                using var signals = new StopSignals();
-                ViewerProgram.Window(new ViewerOptions { Servers = [local.Address], Model = model }, cancellation: signals.Token);
-                return 0;
-            }
-            catch (WindowUnavailableException e)
-            {
-                output.WriteLine($"flowlive: no window ({e.Message}); rendering the animation instead");
-            }
-            finally
-            {
-                local.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-        }
-        else if (windowWanted)
-        {
-            output.WriteLine("flowlive: no display (DISPLAY is not set), so no viewer window: rendering its animation to a GIF instead");
-        }
-        string animation = Path.Combine(folder, "flow-steps");
-        var options = new ViewerOptions { Servers = [], Model = model, Points = 20_000, Width = 640, Height = 480 };
+        // One server for either path: a window that fails to open falls back to rendering on the same one.
+        var local = LocalServer.Start();
         try
         {
-            RenderCommand.Render(output, options, animation, fps: 15, frames: null, TimeSpan.FromSeconds(60));
+            if (windowWanted && GlfwWindow.HasDisplay && OpenWindow(output, model, local.Address)) return 0;
+            if (windowWanted && !GlfwWindow.HasDisplay)
+                output.WriteLine("flowlive: no display (DISPLAY is not set), so no viewer window: rendering its animation to a GIF instead");
+            string animation = Path.Combine(folder, "flow-steps");
+            var options = new ViewerOptions { Servers = [local.Address], Model = model, Points = 20_000, Width = 640, Height = 480 };
+            try
+            {
+                RenderCommand.Render(output, options, animation, fps: 15, frames: null, TimeSpan.FromSeconds(60));
+            }
+            catch (InvalidOperationException e)
+            {
+                // Headless GL missing too: the PNG figure above is the demo's picture; say what the animation needs.
+                output.WriteLine($"flowlive: no animation either: {e.Message}");
+            }
+            output.WriteLine($"next: ./flowlive view (with a display), ./flowlive serve, or ./flowlive report models/{model}.flow --out {folder}");
+            return 0;
         }
-        catch (InvalidOperationException e)
+        finally
         {
-            // Headless GL missing too: the PNG figure above is the demo's picture; say what the animation needs.
-            output.WriteLine($"flowlive: no animation either: {e.Message}");
+            local.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-        output.WriteLine($"next: ./flowlive view (with a display), ./flowlive serve, or ./flowlive report models/{model}.flow --out {folder}");
-        return 0;
+    }
+
+    /// <summary>The viewer in a window until it is closed; false (said) when no window can be opened.</summary>
+    static bool OpenWindow(TextWriter output, string model, string address)
+    {
+        try
+        {
+            output.WriteLine($"flowlive: the server runs on {address}; opening the viewer (H for help, Esc to quit)");
+            using var signals = new StopSignals();
+            ViewerProgram.Window(new ViewerOptions { Servers = [address], Model = model }, cancellation: signals.Token);
+            return true;
+        }
+        catch (WindowUnavailableException e)
+        {
+            output.WriteLine($"flowlive: no window ({e.Message}); rendering the animation instead");
+            return false;
+        }
     }
 }

@@ -17,14 +17,13 @@ public sealed class LocalServer : IAsyncDisposable
 
     public string Address { get; }
 
-    public static LocalServer Start(string? modelsDirectory)
+    public static LocalServer Start()
     {
         var app = FlowLiveServer.Build([], settings =>
         {
             settings.Port = 0;
             settings.Host = "127.0.0.1";
             settings.MetricsPort = -1; // a private server: no Prometheus port to collide with `flowlive serve`
-            if (modelsDirectory is not null) settings.ModelsDirectory = modelsDirectory;
         }, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         app.Start();
         return new LocalServer(app);

@@ -10,11 +10,23 @@ namespace FlowLive.Training;
 /// </summary>
 public static class RunDatasets
 {
+    /// <summary>The request's 2-D toy set; an ArgumentException naming Dataset when there is none of that name.</summary>
+    public static IToyDataset ToySet(TrainingRequest request)
+    {
+        try { return ToyDatasets.Get(request.Dataset); }
+        catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
+    }
+
+    /// <summary>Images train at 28x28 (full size) or 14x14; anything else is an ArgumentException naming Data.ImageSize.</summary>
+    public static void CheckImageSize(TrainingRequest request)
+    {
+        if (request.Data.ImageSize is not (14 or 28))
+            throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {request.Data.ImageSize}");
+    }
+
     public static (TrainingData Data, string Name, string Description, IKnownDensity? Entropy) Toy(TrainingRequest request)
     {
-        IToyDataset dataset;
-        try { dataset = ToyDatasets.Get(request.Dataset); }
-        catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
+        var dataset = ToySet(request);
         var o = request.Data;
         var seed = request.Training.Seed;
         using var scope = NewDisposeScope();
@@ -42,8 +54,8 @@ public static class RunDatasets
 
     public static (TrainingData Data, string Name, string Description) Images(TrainingRequest request, TrainingRun.ImageLoader images)
     {
+        CheckImageSize(request);
         var o = request.Data;
-        if (o.ImageSize is not (14 or 28)) throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {o.ImageSize}");
         var (train, test) = images(request.Dataset, o.DataDir);
         int factor = train.Height / o.ImageSize;
         if (factor > 1)

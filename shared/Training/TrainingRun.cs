@@ -78,7 +78,6 @@ public sealed class TrainingRun : IDisposable
             Func<Tensor, Tensor>? target = null;
             if (request.Target is string targetName)
             {
-                using (var probe = zeros(1, 2)) EnergyTargets.LogDensity(targetName, probe).Dispose(); // an unknown name fails here, before any work
                 target = x => EnergyTargets.LogDensity(targetName, x);
                 datasetName = $"target:{targetName}";
                 description = $"reverse KL to target {targetName}";
@@ -151,13 +150,8 @@ public sealed class TrainingRun : IDisposable
         bool isImage = request.Target is null && ImageDatasets.IsImageDataset(request.Dataset);
         if (request.Target is string target && !EnergyTargets.Names.Contains(target))
             throw new ArgumentException($"Target: unknown target '{target}' (expected one of: {string.Join(", ", EnergyTargets.Names)})");
-        if (request.Target is null && !isImage)
-        {
-            try { ToyDatasets.Get(request.Dataset); }
-            catch (ArgumentException e) { throw new ArgumentException($"Dataset: {e.Message}"); }
-        }
-        if (isImage && request.Data.ImageSize is not (14 or 28))
-            throw new ArgumentException($"Data.ImageSize: 28 (full size) or 14, not {request.Data.ImageSize}");
+        if (request.Target is null && !isImage) RunDatasets.ToySet(request);
+        if (isImage) RunDatasets.CheckImageSize(request);
         Shape shape = isImage ? Shape.Image(1, request.Data.ImageSize, request.Data.ImageSize) : Shape.Vector(2);
         return (isImage, shape, request.Spec ?? BuildSpec(request, shape));
     }

@@ -1,8 +1,8 @@
-using System.Runtime.InteropServices;
 using FlowLive.Imaging;
 using FlowLive.Protos.V1;
 using FlowLive.Viewer.Graphics;
 using FlowLive.Viewer.Rendering;
+using Grpc.Core;
 
 namespace FlowLive.Viewer.Client;
 
@@ -22,6 +22,22 @@ public sealed class FlowTrace
         Colours = new Rgba[total];
         LogDet = withLogDet ? Enumerable.Range(0, layerCount + 1).Select(_ => new float[total]).ToArray() : null;
         LogProb = withLogDet ? Enumerable.Range(0, layerCount + 1).Select(_ => new float[total]).ToArray() : null;
+    }
+
+    /// <summary>The trace of <paramref name="model"/> whose stream opened with <paramref name="first"/> (its size, layers and seed).</summary>
+    public static FlowTrace For(ModelInfo model, TraceResponse first, bool withLogDet) =>
+        new(model.Name, (int)first.Total, first.LayerCount, model.Layers.Select(l => l.Kind).Prepend("base").ToList(), first.Seed, withLogDet);
+
+    /// <summary>A whole Trace stream of <paramref name="model"/> (without log-dets), read before anything is shown.</summary>
+    public static async Task<FlowTrace> Read(ModelInfo model, IAsyncStreamReader<TraceResponse> stream, CancellationToken cancellation)
+    {
+        FlowTrace? trace = null;
+        await foreach (var message in stream.ReadAllAsync(cancellation))
+        {
+            trace ??= For(model, message, withLogDet: false);
+            trace.Add(message);
+        }
+        return trace ?? throw new InvalidDataException($"{model.Name}: the trace was empty");
     }
 
     public string Model { get; }
@@ -51,15 +67,15 @@ public sealed class FlowTrace
     {
         int offset = (int)message.Offset, k = message.LayerIndex;
         if (k < 0 || k > LayerCount) throw new InvalidDataException($"trace message for layer {k} of a {LayerCount}-layer model");
-        var values = MemoryMarshal.Cast<byte, float>(message.State.Data.Span);
+        var values = WireTensors.Floats(message.State);
         if (values.Length != 2 * message.State.Shape[0]) throw new InvalidDataException("the viewer's flow-steps scene draws 2-D states only");
         States[k].Fill(offset, values);
         int n = values.Length / 2;
         if (k == 0) Colour(offset, values);
         if (LogDet is not null && message.LogDet is { } logDet && logDet.Data.Length > 0)
-            MemoryMarshal.Cast<byte, float>(logDet.Data.Span).CopyTo(LogDet[k].AsSpan(offset));
+            WireTensors.Floats(logDet).CopyTo(LogDet[k].AsSpan(offset));
         if (LogProb is not null && message.LogProb is { } logProb && logProb.Data.Length > 0)
-            MemoryMarshal.Cast<byte, float>(logProb.Data.Span).CopyTo(LogProb[k].AsSpan(offset));
+            WireTensors.Floats(logProb).CopyTo(LogProb[k].AsSpan(offset));
         if (k == LayerCount) Received = Math.Max(Received, offset + n);
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
 
 namespace FlowLive.Viewer.Client;
@@ -9,14 +8,13 @@ namespace FlowLive.Viewer.Client;
 /// channels tiled side by side; each state is scaled by its own robust range (the 1st to 99th percentile over all
 /// samples), since latents, logits and pixels live on different scales.
 /// </summary>
-public sealed class ImageTrace(int samples, int layerCount, IReadOnlyList<string> kinds)
+public sealed class ImageTrace(int samples, int layerCount)
 {
     private readonly float[]?[][] raw = Enumerable.Range(0, layerCount + 1).Select(_ => new float[]?[samples]).ToArray();
     private readonly long[]?[] shapes = new long[]?[layerCount + 1];
 
     public int Samples { get; } = samples;
     public int LayerCount { get; } = layerCount;
-    public IReadOnlyList<string> Kinds { get; } = kinds;
 
     /// <summary>Tiles: per state, per sample, grey values in [0, 1] of size <see cref="TileSize"/>(state).</summary>
     public float[][][] Tiles { get; } = new float[layerCount + 1][][];
@@ -36,7 +34,7 @@ public sealed class ImageTrace(int samples, int layerCount, IReadOnlyList<string
         var shape = message.State.Shape.Skip(1).ToArray();
         shapes[k] = shape;
         int size = (int)shape.Aggregate(1L, (a, b) => a * b);
-        var values = MemoryMarshal.Cast<byte, float>(message.State.Data.Span);
+        var values = WireTensors.Floats(message.State);
         for (int i = 0; i < message.State.Shape[0]; i++)
             raw[k][(int)message.Offset + i] = values.Slice(i * size, size).ToArray();
         if (raw.All(state => state.All(s => s is not null)))

@@ -13,5 +13,8 @@ public static class WireTensors
         return message;
     }
 
-    public static float[] Values(Protos.V1.Tensor message) => MemoryMarshal.Cast<byte, float>(message.Data.Span).ToArray();
+    /// <summary>The tensor's values in place (no copy): read them before the message goes.</summary>
+    public static ReadOnlySpan<float> Floats(Protos.V1.Tensor message) => MemoryMarshal.Cast<byte, float>(message.Data.Span);
+
+    public static float[] Values(Protos.V1.Tensor message) => Floats(message).ToArray();
 }

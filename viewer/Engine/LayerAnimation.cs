@@ -23,6 +23,9 @@ public sealed class LayerAnimation
     /// <summary>Seconds spent resting at the base and at the data before turning round.</summary>
     public double HoldSeconds { get; set; } = 0.8;
 
+    /// <summary>Seconds from the base to the data and back, resting at both ends (a headless render's whole story).</summary>
+    public double RoundTripSeconds => 2 * (LayerCount / Speed + HoldSeconds);
+
     public void Reset(int layerCount)
     {
         LayerCount = Math.Max(0, layerCount);

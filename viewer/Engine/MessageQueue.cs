@@ -4,7 +4,7 @@ namespace FlowLive.Viewer.Engine;
 
 /// <summary>
 /// How network results reach the render thread: producers (gRPC streams on thread-pool threads) post actions, the
-/// game loop runs them all at the start of each update, so scenes only ever change on one thread and no lock is
+/// game loop runs them all once a frame (<see cref="ViewerApp.Tick"/>), so scenes only ever change on one thread and no lock is
 /// held while drawing.
 /// </summary>
 public sealed class MessageQueue
@@ -12,8 +12,6 @@ public sealed class MessageQueue
     private readonly ConcurrentQueue<Action> pending = new();
 
     public void Post(Action apply) => pending.Enqueue(apply);
-
-    public int Count => pending.Count;
 
     /// <summary>Runs what has arrived, at most <paramref name="limit"/> actions (the rest wait for the next update).</summary>
     public int Drain(int limit = int.MaxValue)

@@ -25,7 +25,7 @@ public sealed class Overlay
     {
         textHeight = TextHeightFor(renderer.Height);
         string status = app.Model is null ? $"connecting to {app.Context.Server.Describe}" : app.Scene.Status;
-        string line = $"{app.Scenes.ToList().IndexOf(app.Scene) + 1} {app.Scene.Title} · {status}";
+        string line = $"{app.SceneIndex + 1} {app.Scene.Title} · {status}";
         Panel(renderer, line, new Vector2(10, 8), Rgba.White);
         // Frame rate in the bottom-right corner, out of the way of a long status line.
         string fps = $"{app.FramesPerSecond:0} fps";

@@ -7,8 +7,8 @@ namespace FlowLive.Viewer.Engine;
 
 /// <summary>
 /// The viewer without its window: the scenes, the model list, the overlay and what every command does. The game
-/// loop (a GLFW window or the headless renderer) calls <see cref="Update"/> with fixed steps and <see cref="Draw"/>
-/// once per frame, so the same app runs on screen, offscreen and in tests.
+/// loop (a GLFW window or the headless renderer) calls <see cref="Tick"/> with the frame's fixed steps and
+/// <see cref="Draw"/> once per frame, so the same app runs on screen, offscreen and in tests.
 /// </summary>
 public sealed class ViewerApp : IDisposable
 {
@@ -30,6 +30,9 @@ public sealed class ViewerApp : IDisposable
 
     public ViewerContext Context { get; }
     public Scene Scene => scenes[current];
+
+    /// <summary>Where <see cref="Scene"/> stands among the scenes (0 for the first; its number key is one more).</summary>
+    public int SceneIndex => current;
     public ModelInfo? Model { get; private set; }
     public IReadOnlyList<ModelInfo> Models => models;
 
@@ -80,10 +83,14 @@ public sealed class ViewerApp : IDisposable
         Scene.Enter(Context, chosen);
     }
 
-    public void Update(double seconds)
+    /// <summary>
+    /// One frame's worth of simulation: what the network delivered is applied (every frame, stepped or not), then the
+    /// scene advances <paramref name="steps"/> fixed steps of <paramref name="stepSeconds"/>. No steps: messages only.
+    /// </summary>
+    public void Tick(int steps = 0, double stepSeconds = 0)
     {
         Context.Queue.Drain();
-        Scene.Update(seconds);
+        for (int i = 0; i < steps; i++) Scene.Update(stepSeconds);
     }
 
     public void Draw(IRenderer2D renderer, double alpha)
@@ -97,7 +104,8 @@ public sealed class ViewerApp : IDisposable
 
     public void Command(ViewerCommand command)
     {
-        if (Scene.Handle(command)) return;
+        // A scene that has not been entered (no model yet: the server is slow or away) has no context to act on.
+        if (Model is not null && Scene.Handle(command)) return;
         switch (command)
         {
             case ViewerCommand.Quit: QuitRequested = true; break;
@@ -134,8 +142,6 @@ public sealed class ViewerApp : IDisposable
         int index = fits.FindIndex(m => m.Name == Model?.Name);
         ChooseModel(fits[((index + direction) % fits.Count + fits.Count) % fits.Count].Name);
     }
-
-    public IReadOnlyList<Scene> Scenes => scenes;
 
     public void Dispose()
     {

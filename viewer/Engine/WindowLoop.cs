@@ -9,14 +9,14 @@ namespace FlowLive.Viewer.Engine;
 /// <summary>
 /// The game loop of the window: poll input, route it, advance the fixed steps, draw interpolated, save a screenshot
 /// when asked, swap. GL is touched only here, on the thread that made the window; network results arrive through
-/// the app's message queue, drained at the start of each update.
+/// the app's message queue, drained at the start of each frame's tick.
 /// </summary>
 public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerApp app, string screenshotDirectory)
 {
     private readonly FixedTimestep timestep = new();
     private readonly InputRouter router = new();
 
-    /// <summary>Frame times of the last few seconds (the fps shown, and the frame-time figures of the benchmark).</summary>
+    /// <summary>Frame times of the last few seconds (the fps shown).</summary>
     public FrameTimes Times { get; } = new();
 
     /// <summary>Runs until the window closes or the user quits; <paramref name="maxFrames"/> stops early (smoke tests).</summary>
@@ -38,8 +38,7 @@ public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerA
             double now = clock.Elapsed.TotalSeconds;
             var (steps, alpha) = timestep.Advance(now - last);
             last = now;
-            for (int i = 0; i < steps; i++) app.Update(timestep.StepSeconds);
-            if (steps == 0) app.Context.Queue.Drain();
+            app.Tick(steps, timestep.StepSeconds);
             app.Draw(renderer, alpha);
             if (app.ScreenshotRequested)
             {
@@ -54,7 +53,7 @@ public sealed class WindowLoop(GlfwWindow window, GlRenderer2D renderer, ViewerA
     }
 }
 
-/// <summary>A rolling window of frame durations: fps for the overlay, percentiles for the benchmark.</summary>
+/// <summary>A rolling window of frame durations: the fps the overlay shows.</summary>
 public sealed class FrameTimes
 {
     private readonly Queue<double> recent = new();
@@ -68,11 +67,4 @@ public sealed class FrameTimes
     }
 
     public double FramesPerSecond => recent.Count == 0 || sum <= 0 ? 0 : recent.Count / sum;
-
-    public double Percentile(double p)
-    {
-        if (recent.Count == 0) return double.NaN;
-        var sorted = recent.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-    }
 }

@@ -18,9 +18,6 @@ public sealed class GlBuffer : IDisposable
 
     public uint Handle { get; }
 
-    /// <summary>Bytes of the last upload.</summary>
-    public int Size { get; private set; }
-
     public void Bind() => gl.BindBuffer(BufferTargetARB.ArrayBuffer, Handle);
 
     /// <summary>
@@ -30,9 +27,8 @@ public sealed class GlBuffer : IDisposable
     public unsafe void Upload<T>(ReadOnlySpan<T> data) where T : unmanaged
     {
         Bind();
-        Size = data.Length * sizeof(T);
         fixed (T* pointer = data)
-            gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)Size, pointer, usage);
+            gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(data.Length * sizeof(T)), pointer, usage);
     }
 
     public void Dispose() => gl.DeleteBuffer(Handle);

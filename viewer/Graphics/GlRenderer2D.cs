@@ -64,9 +64,6 @@ public sealed class GlRenderer2D : IRenderer2D, IDisposable
     public string RendererName { get; }
     public bool IsSoftware { get; }
 
-    /// <summary>The font the text atlas was made from (DejaVu Sans unless it is missing).</summary>
-    public string FontName => atlas.FontName;
-
     public void BeginFrame(Rgb background)
     {
         if (inFrame) throw new InvalidOperationException("BeginFrame called twice without EndFrame");

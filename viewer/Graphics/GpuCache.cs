@@ -12,8 +12,6 @@ internal sealed class GpuCache<TKey, TValue> : IDisposable where TKey : class wh
     private readonly ConditionalWeakTable<TKey, TValue> byKey = new();
     private readonly List<(WeakReference<TKey> Key, TValue Value)> entries = [];
 
-    public int Count => entries.Count;
-
     public IEnumerable<TValue> Values => entries.Select(e => e.Value);
 
     public TValue GetOrCreate(TKey key, Func<TKey, TValue> create)

@@ -90,6 +90,14 @@ public readonly record struct ViewTransform(Vector2 Centre, float Scale, Rectang
     public Vector2 ToPixels(Vector2 data) =>
         new(Viewport.X + Viewport.Width / 2 + (data.X - Centre.X) * Scale, Viewport.Y + Viewport.Height / 2 - (data.Y - Centre.Y) * Scale);
 
+    /// <summary>The pixels the data rectangle [x0, x1] x [y0, y1] covers (where an image of that window is drawn).</summary>
+    public RectangleF ToPixels(float x0, float x1, float y0, float y1)
+    {
+        var topLeft = ToPixels(new Vector2(x0, y1));
+        var bottomRight = ToPixels(new Vector2(x1, y0));
+        return new RectangleF(topLeft.X, topLeft.Y, bottomRight.X - topLeft.X, bottomRight.Y - topLeft.Y);
+    }
+
     public Vector2 ToData(Vector2 pixels) =>
         new(Centre.X + (pixels.X - Viewport.X - Viewport.Width / 2) / Scale, Centre.Y - (pixels.Y - Viewport.Y - Viewport.Height / 2) / Scale);
 

@@ -8,7 +8,7 @@ namespace FlowLive.Viewer.Headless;
 /// <summary>
 /// Frames of a headless render: each written as a PNG as it comes (frame-0000.png, ...), and, at the end, an animated
 /// GIF of every <see cref="GifEvery"/>-th frame (GIFs are for sharing: a README, a slide) through ImageSharp. Files
-/// are written to temporary names and moved into place, so a reader never sees half a frame.
+/// are written whole (<see cref="EncodedFile"/>), so a reader never sees half a frame.
 /// </summary>
 public sealed class FrameRecorder : IDisposable
 {
@@ -16,24 +16,22 @@ public sealed class FrameRecorder : IDisposable
     private readonly int gifDelay;
     private int frame;
 
-    public FrameRecorder(string directory, double framesPerSecond, int gifEvery = 2, bool writePngs = true)
+    public FrameRecorder(string directory, double framesPerSecond, int gifEvery = 2)
     {
         Directory = directory;
         GifEvery = Math.Max(1, gifEvery);
-        WritePngs = writePngs;
         System.IO.Directory.CreateDirectory(directory);
         gifDelay = Math.Max(2, (int)Math.Round(100.0 * GifEvery / framesPerSecond)); // GIF delays are in 1/100 s
     }
 
     public string Directory { get; }
     public int GifEvery { get; }
-    public bool WritePngs { get; }
     public int Frames => frame;
     public string GifPath => Path.Combine(Directory, "animation.gif");
     public void Add(RgbaImage image)
     {
         using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
-        if (WritePngs) Atomic(Path.Combine(Directory, $"frame-{frame:D4}.png"), path => picture.SaveAsPng(path));
+        EncodedFile.Write(Path.Combine(Directory, $"frame-{frame:D4}.png"), stream => picture.SaveAsPng(stream));
         if (frame % GifEvery == 0) gifFrames.Add(picture.Clone());
         frame++;
     }
@@ -50,15 +48,8 @@ public sealed class FrameRecorder : IDisposable
             var added = animation.Frames.AddFrame(next.Frames.RootFrame);
             added.Metadata.GetGifMetadata().FrameDelay = gifDelay;
         }
-        Atomic(GifPath, path => animation.SaveAsGif(path, new GifEncoder { ColorTableMode = GifColorTableMode.Local }));
+        EncodedFile.Write(GifPath, stream => animation.SaveAsGif(stream, new GifEncoder { ColorTableMode = GifColorTableMode.Local }));
         return GifPath;
-    }
-
-    private static void Atomic(string path, Action<string> write)
-    {
-        string temporary = path + ".partial";
-        write(temporary);
-        File.Move(temporary, path, overwrite: true);
     }
 
     public void Dispose()

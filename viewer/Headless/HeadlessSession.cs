@@ -24,7 +24,7 @@ public static class HeadlessSession
                 throw new TimeoutException($"{app.Scene.Title} was not ready after {timeout.TotalSeconds:0} s: " +
                                            (app.Context.Message ?? app.Scene.Status));
             Thread.Sleep(10);
-            app.Update(0);
+            app.Tick();
         }
         var serverTime = waited.Elapsed;
         int count = frames ?? Math.Max(1, (int)Math.Ceiling(app.Scene.StorySeconds * framesPerSecond));
@@ -34,13 +34,12 @@ public static class HeadlessSession
         {
             cancellation.ThrowIfCancellationRequested();
             var (steps, alpha) = i == 0 ? (0, 1.0) : timestep.Advance(1.0 / framesPerSecond);
-            for (int s = 0; s < steps; s++) app.Update(timestep.StepSeconds);
-            if (steps == 0) app.Update(0);
+            app.Tick(steps, timestep.StepSeconds);
             app.Draw(renderer, alpha);
             recorder.Add(renderer.ReadPixels());
         }
         string? gif = recorder.Finish();
-        string? mp4 = recorder.WritePngs ? Mp4Encoder.Encode(recorder.Directory, framesPerSecond) : null;
+        string? mp4 = Mp4Encoder.Encode(recorder.Directory, framesPerSecond);
         return new Result(count, gif, mp4, serverTime);
     }
 }

@@ -9,11 +9,9 @@ public static class Screenshots
 {
     public static string Save(RgbaImage frame, string directory)
     {
-        Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, $"flowlive-{DateTime.Now:yyyyMMdd-HHmmss-fff}.png");
         using var image = Image.LoadPixelData<Rgba32>(frame.Pixels, frame.Width, frame.Height);
-        image.SaveAsPng(path + ".partial");
-        File.Move(path + ".partial", path, overwrite: true);
+        EncodedFile.Write(path, stream => image.SaveAsPng(stream));
         return path;
     }
 }

@@ -29,9 +29,6 @@ internal static partial class Egl
     public const int ContextOpenGlProfileMask = 0x30FD;
     public const int ContextOpenGlCoreProfileBit = 0x0001;
 
-    public const int Extensions = 0x3055;
-    public const int Vendor = 0x3053;
-
     [LibraryImport(Library)] public static partial nint eglGetPlatformDisplay(int platform, nint nativeDisplay, nint[]? attributes);
     [LibraryImport(Library)] public static partial int eglInitialize(nint display, out int major, out int minor);
     [LibraryImport(Library)] public static partial int eglTerminate(nint display);
@@ -40,10 +37,8 @@ internal static partial class Egl
     [LibraryImport(Library)] public static partial nint eglCreateContext(nint display, nint config, nint shareContext, int[] attributes);
     [LibraryImport(Library)] public static partial int eglDestroyContext(nint display, nint context);
     [LibraryImport(Library)] public static partial int eglMakeCurrent(nint display, nint draw, nint read, nint context);
-    [LibraryImport(Library)] public static partial nint eglGetCurrentContext();
     [LibraryImport(Library)] public static partial int eglReleaseThread();
     [LibraryImport(Library)] public static partial int eglGetError();
-    [LibraryImport(Library)] public static partial nint eglQueryString(nint display, int name);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint eglGetProcAddress(string name);

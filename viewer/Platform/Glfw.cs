@@ -6,8 +6,8 @@ namespace FlowLive.Viewer.Platform;
 /// The few GLFW 3.3 functions the viewer uses, bound by P/Invoke to the system's <c>libglfw.so.3</c> (Debian's
 /// libglfw3), so no native package ships with the viewer. Callbacks are plain C function pointers to
 /// <c>[UnmanagedCallersOnly]</c> methods (<see cref="GlfwCallbacks"/>): unlike delegates, nothing for the GC to collect
-/// while GLFW still holds them. All calls except <see cref="glfwSetErrorCallback"/> and <see cref="glfwGetTime"/> must
-/// come from the thread that called <see cref="glfwInit"/>.
+/// while GLFW still holds them. All calls except <see cref="glfwSetErrorCallback"/> must come
+/// from the thread that called <see cref="glfwInit"/>.
 /// </summary>
 internal static unsafe partial class Glfw
 {
@@ -15,7 +15,6 @@ internal static unsafe partial class Glfw
 
     // Window hints (glfw3.h).
     public const int Resizable = 0x00020003;
-    public const int Visible = 0x00020004;
     public const int ContextVersionMajor = 0x00022002;
     public const int ContextVersionMinor = 0x00022003;
     public const int OpenGlForwardCompat = 0x00022006;
@@ -57,13 +56,8 @@ internal static unsafe partial class Glfw
     [LibraryImport(Library)] public static partial void glfwSwapBuffers(nint window);
     [LibraryImport(Library)] public static partial void glfwPollEvents();
     [LibraryImport(Library)] public static partial void glfwWaitEventsTimeout(double timeout);
-    [LibraryImport(Library)] public static partial void glfwPostEmptyEvent();
     [LibraryImport(Library)] public static partial int glfwWindowShouldClose(nint window);
     [LibraryImport(Library)] public static partial void glfwSetWindowShouldClose(nint window, int value);
-    [LibraryImport(Library)] public static partial double glfwGetTime();
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial void glfwSetWindowTitle(nint window, string title);
 
     [LibraryImport(Library)] public static partial void glfwGetFramebufferSize(nint window, out int width, out int height);
     [LibraryImport(Library)] public static partial void glfwGetWindowSize(nint window, out int width, out int height);

@@ -60,8 +60,6 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
     /// <summary>The input the callbacks recorded; <see cref="DrainInput"/> empties it.</summary>
     internal InputQueue Input { get; } = new();
 
-    internal nint Handle => handle;
-
     public int Width => FramebufferSize.Width;
     public int Height => FramebufferSize.Height;
     uint IGlSurface.Framebuffer => 0;
@@ -74,9 +72,6 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
             return (width, height);
         }
     }
-
-    /// <summary>Seconds since GLFW was initialised (a monotonic clock).</summary>
-    public static double Time => Glfw.glfwGetTime();
 
     public bool ShouldClose => Glfw.glfwWindowShouldClose(handle) != 0;
 
@@ -93,15 +88,8 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
         }
     }
 
-    public string Title
-    {
-        set => Glfw.glfwSetWindowTitle(handle, value);
-    }
-
     /// <summary>Asks the loop to stop: <see cref="ShouldClose"/> becomes true (as when the user closes the window).</summary>
     public void Close() => Glfw.glfwSetWindowShouldClose(handle, 1);
-
-    public void MakeCurrent() => Glfw.glfwMakeContextCurrent(handle);
 
     public void SwapBuffers() => Glfw.glfwSwapBuffers(handle);
 
@@ -201,14 +189,17 @@ public sealed class GlfwWindow : IGlSurface, IDisposable
         return mode == null ? null : *mode;
     }
 
+    /// <summary>Whether a window can be opened at all: on Linux an X (DISPLAY) or Wayland (WAYLAND_DISPLAY) display is set.</summary>
+    public static bool HasDisplay => !OperatingSystem.IsLinux()
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"))
+        || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY"));
+
     private static void InitGlfw()
     {
         if (openWindows++ > 0) return;
         try
         {
-            if (OperatingSystem.IsLinux() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"))
-                && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
-                throw new WindowUnavailableException(WindowUnavailableException.NoDisplay);
+            if (!HasDisplay) throw new WindowUnavailableException(WindowUnavailableException.NoDisplay);
             try
             {
                 GlfwCallbacks.InstallErrorCallback();

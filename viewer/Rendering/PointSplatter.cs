@@ -18,6 +18,8 @@ public sealed class PointSplatter
     private const int ParallelFrom = 150_000;
 
     private Lane[] lanes = [];
+    private byte[] opacity = [];
+    private int opacityFor = -1;
 
     /// <summary>Side of the square each point covers: bigger when there are few points, so 2,000 stay visible.</summary>
     public static int FootprintFor(int count) => count > 200_000 ? 1 : count > 20_000 ? 2 : 3;
@@ -46,10 +48,7 @@ public sealed class PointSplatter
     private void Resolve(RgbaImage target, int saturation)
     {
         var pixels = target.Pixels;
-        float logSaturation = MathF.Log(1 + saturation);
-        // Opacity by count from a small table: a log per inked pixel was a visible share of the frame.
-        var opacity = new byte[Math.Min(saturation, 4096) + 2];
-        for (int n = 1; n < opacity.Length; n++) opacity[n] = (byte)(255 * Math.Min(1f, 0.55f + 0.45f * MathF.Log(1 + n) / logSaturation));
+        var opacity = OpacityTable(saturation);
         var first = lanes[0].Sums;
         for (int k = 0; k < first.Length; k++)
         {
@@ -76,6 +75,20 @@ public sealed class PointSplatter
             pixels[o + 3] = opacity[Math.Min(n, opacity.Length - 1)];
         }
         target.Touch();
+    }
+
+    /// <summary>
+    /// Opacity by count from a small table (a log per inked pixel was a visible share of the frame), made again only
+    /// when the saturation changes (with the point count or the frame size).
+    /// </summary>
+    private byte[] OpacityTable(int saturation)
+    {
+        if (saturation == opacityFor) return opacity;
+        float logSaturation = MathF.Log(1 + saturation);
+        opacity = new byte[Math.Min(saturation, 4096) + 2];
+        for (int n = 1; n < opacity.Length; n++) opacity[n] = (byte)(255 * Math.Min(1f, 0.55f + 0.45f * MathF.Log(1 + n) / logSaturation));
+        opacityFor = saturation;
+        return opacity;
     }
 
     /// <summary>Data to pixels for the splat: pixel = (x - cx) * s + ox, with y flipped.</summary>
@@ -183,25 +196,5 @@ struct Accumulator
         Red += other.Red;
         Green += other.Green;
         Blue += other.Blue;
-    }
-}
-
-/// <summary>One state of a 2-D point cloud as separate x and y arrays (what SIMD wants), <see cref="Count"/> filled.</summary>
-public sealed class PointStates(int capacity)
-{
-    public float[] X { get; } = new float[capacity];
-    public float[] Y { get; } = new float[capacity];
-    public int Count { get; set; }
-
-    /// <summary>Copies interleaved (x, y) pairs in at point <paramref name="offset"/>.</summary>
-    public void Fill(int offset, ReadOnlySpan<float> interleaved)
-    {
-        int n = interleaved.Length / 2;
-        for (int i = 0; i < n; i++)
-        {
-            X[offset + i] = interleaved[2 * i];
-            Y[offset + i] = interleaved[2 * i + 1];
-        }
-        Count = Math.Max(Count, offset + n);
     }
 }

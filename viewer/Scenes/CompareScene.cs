@@ -18,22 +18,19 @@ public sealed class CompareScene : Scene
     private readonly LayerAnimation animation = new(0);
     private readonly PointSplatter left = new(), right = new();
     private FlowTrace? a, b;
+    private (float X0, float X1, float Y0, float Y1) aBounds, bBounds;
     private RgbaImage? leftImage, rightImage;
+    /// <summary>The right-hand model: the next 2-D model after the chosen one, preferring one trained on the same data.</summary>
     private ModelInfo? other;
 
     public override string Title => "Compare";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"comparison draws 2-D models; {model.Name} is not one";
-
-    /// <summary>The right-hand model: the next 2-D model after the chosen one, preferring one trained on the same data.</summary>
-    public ModelInfo? Other => other;
-    public FlowTrace? Left => a;
-    public FlowTrace? Right => b;
+        IsTwoD(model) ? null : $"comparison draws 2-D models; {model.Name} is not one";
 
     public override bool Ready => a is { Complete: true } && b is { Complete: true };
 
-    public override double StorySeconds => 2 * (animation.LayerCount / animation.Speed + animation.HoldSeconds);
+    public override double StorySeconds => animation.RoundTripSeconds;
 
     public override string Status => other is null ? $"{Model?.Name}: needs a second 2-D model on the server"
         : $"{Model.Name} | {other.Name} · same {Points:N0} base points · {(a?.Complete == true && b?.Complete == true ? $"position {animation.At(1):0.0}" : "receiving")}";
@@ -52,13 +49,14 @@ public sealed class CompareScene : Scene
             Context.Queue.Post(() => other = partner);
             if (partner is null) return;
             var first = await TraceOf(Model, new TraceRequest { Model = Model.Name, Count = Points, Seed = Context.Settings.Seed }, cancellation);
-            Context.Queue.Post(() => a = first);
-            var latents = new float[2 * first.Total];
-            for (int i = 0; i < first.Total; i++) (latents[2 * i], latents[2 * i + 1]) = (first.States[0].X[i], first.States[0].Y[i]);
+            var firstBounds = first.Bounds();
+            Context.Queue.Post(() => (a, aBounds) = (first, firstBounds));
+            var latents = first.States[0].Interleaved(first.Total);
             var second = await TraceOf(partner, new TraceRequest { Model = partner.Name, Latents = WireTensors.Of(latents, first.Total, 2), ChunkSize = 4096 }, cancellation);
+            var secondBounds = second.Bounds();
             Context.Queue.Post(() =>
             {
-                b = second;
+                (b, bBounds) = (second, secondBounds);
                 animation.Reset(Math.Max(first.LayerCount, second.LayerCount));
             });
         }, Streams);
@@ -67,13 +65,7 @@ public sealed class CompareScene : Scene
     private async Task<FlowTrace> TraceOf(ModelInfo model, TraceRequest request, CancellationToken cancellation)
     {
         using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
-        FlowTrace? trace = null;
-        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
-        {
-            trace ??= new FlowTrace(model.Name, (int)message.Total, message.LayerCount, model.Layers.Select(l => l.Kind).Prepend("base").ToList(), message.Seed, false);
-            trace.Add(message);
-        }
-        return trace ?? throw new InvalidDataException($"{model.Name}: the trace was empty");
+        return await FlowTrace.Read(model, call.ResponseStream, cancellation);
     }
 
     public override void Update(double seconds) => animation.Step(seconds);
@@ -84,17 +76,19 @@ public sealed class CompareScene : Scene
         float half = area.Width / 2;
         // Each model moves through its own layers at the same pace, so both reach their data at the same moment.
         double at = animation.At(alpha) / animation.LayerCount;
-        Half(renderer, a, at, left, ref leftImage, new RectangleF(area.X, area.Y + 50, half - 5, area.Height - 60));
-        Half(renderer, b, at, right, ref rightImage, new RectangleF(area.X + half + 5, area.Y + 50, half - 5, area.Height - 60));
+        Half(renderer, a, aBounds, at, left, ref leftImage, new RectangleF(area.X, area.Y + 50, half - 5, area.Height - 60));
+        Half(renderer, b, bBounds, at, right, ref rightImage, new RectangleF(area.X + half + 5, area.Y + 50, half - 5, area.Height - 60));
         renderer.FillRectangle(new RectangleF(area.X + half - 1, area.Y + 50, 2, area.Height - 60), new Rgba(255, 255, 255, 60));
         renderer.DrawText(a.Model, new(area.X + 14, area.Bottom - 34), 20, Rgba.White);
         renderer.DrawText(b.Model, new(area.X + half + 19, area.Bottom - 34), 20, Rgba.White);
     }
 
-    private static void Half(IRenderer2D renderer, FlowTrace trace, double fraction, PointSplatter splatter, ref RgbaImage? image, RectangleF box)
+    /// <param name="bounds">The trace's <see cref="FlowTrace.Bounds"/>, worked out once when it arrived.</param>
+    private static void Half(IRenderer2D renderer, FlowTrace trace, (float X0, float X1, float Y0, float Y1) bounds, double fraction, PointSplatter splatter,
+        ref RgbaImage? image, RectangleF box)
     {
         var (from, t) = LayerAnimation.Segment(fraction * trace.LayerCount, trace.LayerCount);
-        var (x0, x1, y0, y1) = trace.Bounds();
+        var (x0, x1, y0, y1) = bounds;
         var view = ViewTransform.Fit(x0, x1, y0, y1, new RectangleF(0, 0, box.Width, box.Height));
         if (image is null || image.Width != (int)box.Width || image.Height != (int)box.Height) image = new RgbaImage(Math.Max(1, (int)box.Width), Math.Max(1, (int)box.Height));
         splatter.Splat(trace.States[from], trace.States[Math.Min(trace.LayerCount, from + 1)], (float)t, trace.Colours, trace.Received, view, image,
@@ -107,8 +101,7 @@ public sealed class CompareScene : Scene
         switch (command)
         {
             case ViewerCommand.PlayPause: animation.Playing = !animation.Playing; return true;
-            case ViewerCommand.Resample: Context.Settings.Seed++; Restart(); return true;
-            default: return false;
+            default: return base.Handle(command);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Imaging;
 using FlowLive.Protos.V1;
 using FlowLive.Viewer.Client;
@@ -21,25 +20,22 @@ public sealed class DensityScene : Scene
     private const int SampleCount = 5_000;
     private const double SettleSeconds = 0.3;
     private readonly PanZoom panZoom = new();
-    private readonly PointSplatter splatter = new();
-    private RgbaImage? heatmap, splat;
+    private readonly SampleLayer sampleLayer = new();
+    private RgbaImage? heatmap;
     private (float X0, float X1, float Y0, float Y1) gridWindow, home;
     private float top;
-    private Rendering.PointStates? samples;
-    private Rgba[] sampleColours = [];
     private double sinceViewChange = -1;
     private CancellationTokenSource? gridCall;
-    private ViewTransform lastView;
 
     public override string Title => "Density";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
+        IsTwoD(model) ? null : $"the density scene draws 2-D models; {model.Name} models [{string.Join(", ", model.DataShape)}]";
 
-    public override bool Ready => heatmap is not null && samples is not null;
+    public override bool Ready => heatmap is not null && sampleLayer.Samples is not null;
 
     public override string Status => Model is null ? "no model yet" : heatmap is null ? $"{Model.Name}: waiting for the density grid"
-        : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {samples?.Count ?? 0:N0} samples";
+        : $"{Model.Name} · log p over [{gridWindow.X0:0.##}, {gridWindow.X1:0.##}] x [{gridWindow.Y0:0.##}, {gridWindow.Y1:0.##}] · {sampleLayer.Samples?.Count ?? 0:N0} samples";
 
     public override IEnumerable<(string Keys, string What)> Help =>
         [("drag, wheel", "pan, zoom (the grid is recomputed)"), ("R", "reset the view"), ("N", "new samples")];
@@ -48,25 +44,22 @@ public sealed class DensityScene : Scene
     public (float X0, float X1, float Y0, float Y1) GridWindow => gridWindow;
     public float[]? LogDensity { get; private set; }
 
+    /// <summary>Data to pixels as last drawn (the grid is asked for again over it once it settles; tests read it).</summary>
+    public ViewTransform LastView { get; private set; }
+
     protected override void Started()
     {
         heatmap = null;
         LogDensity = null;
-        samples = null;
+        sampleLayer.Samples = null;
         panZoom.Reset();
         RequestGrid(null);
         var request = new SampleRequest { Model = Model.Name, Count = SampleCount, Seed = Context.Settings.Seed, Temperature = Context.Settings.Temperature };
         Context.Start("Sample", async cancellation =>
         {
-            var points = new Rendering.PointStates(SampleCount);
             using var call = Context.Server.Models.Sample(request, cancellationToken: cancellation);
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation))
-                points.Fill((int)chunk.Offset, MemoryMarshal.Cast<byte, float>(chunk.Points.Data.Span));
-            Context.Queue.Post(() =>
-            {
-                samples = points;
-                sampleColours = Enumerable.Repeat(new Rgba(255, 255, 255, 255), points.Count).ToArray();
-            });
+            var points = await PointStream.Read(call.ResponseStream, SampleCount, chunk => (chunk.Offset, chunk.Points), cancellation);
+            Context.Queue.Post(() => sampleLayer.Samples = points);
         }, Streams);
     }
 
@@ -104,8 +97,8 @@ public sealed class DensityScene : Scene
         sinceViewChange += seconds;
         if (sinceViewChange < SettleSeconds) return;
         sinceViewChange = -1;
-        var topLeft = lastView.ToData(new Vector2(lastView.Viewport.X, lastView.Viewport.Y));
-        var bottomRight = lastView.ToData(new Vector2(lastView.Viewport.Right, lastView.Viewport.Bottom));
+        var topLeft = LastView.ToData(new Vector2(LastView.Viewport.X, LastView.Viewport.Y));
+        var bottomRight = LastView.ToData(new Vector2(LastView.Viewport.Right, LastView.Viewport.Bottom));
         RequestGrid((topLeft.X, bottomRight.X, bottomRight.Y, topLeft.Y));
     }
 
@@ -113,16 +106,9 @@ public sealed class DensityScene : Scene
     {
         if (heatmap is null) return;
         var plot = PlotArea(area);
-        var view = lastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
-        var a = view.ToPixels(new(gridWindow.X0, gridWindow.Y1));
-        var b = view.ToPixels(new(gridWindow.X1, gridWindow.Y0));
-        renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
-        if (samples is { } points)
-        {
-            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(points, points, 0, sampleColours, points.Count, view, splat, footprint: 2);
-            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
-        }
+        var view = LastView = panZoom.Apply(ViewTransform.Fit(home.X0, home.X1, home.Y0, home.Y1, plot));
+        renderer.DrawImage(heatmap, view.ToPixels(gridWindow.X0, gridWindow.X1, gridWindow.Y0, gridWindow.Y1), smooth: true);
+        sampleLayer.Draw(renderer, view);
         Legend(renderer, new RectangleF(area.Right - 70, area.Y + 60, 18, area.Height - 140));
     }
 
@@ -153,12 +139,8 @@ public sealed class DensityScene : Scene
                 panZoom.Reset();
                 sinceViewChange = 0;
                 return true;
-            case ViewerCommand.Resample:
-                Context.Settings.Seed++;
-                Restart();
-                return true;
             default:
-                return false;
+                return base.Handle(command);
         }
     }
 

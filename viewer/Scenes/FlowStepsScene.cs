@@ -24,12 +24,14 @@ public sealed class FlowStepsScene : Scene
     private RgbaImage? splat;
     private DensityLayers? densities;
     private (float X0, float X1, float Y0, float Y1)? bounds;
+    private (int Received, (float X0, float X1, float Y0, float Y1) Window)? boundsSoFar;
     private FlowTrace? grid;
     private PointStates? data;
     private const int DataPoints = 3000;
     private Probe? probe;
     private ColourMode colourMode = ColourMode.BaseAngle;
-    private Rgba[] modeColours = [];
+    private readonly PointColourCache colourCache = new();
+    private (FlowTrace Trace, int From, int To, int Received, int Colours)? cloudHolds;
 
     /// <summary>Log-dets ride along with the trace up to this many points (they double what streams).</summary>
     private const int LogDetPoints = 200_000;
@@ -39,7 +41,7 @@ public sealed class FlowStepsScene : Scene
     public override string Title => "Flow steps";
 
     public override string? Refuses(ModelInfo model) =>
-        model.DataShape.Count == 1 && model.DataShape[0] == 2 ? null : $"flow steps draw 2-D models; {model.Name} models data of shape [{string.Join(", ", model.DataShape)}]";
+        IsTwoD(model) ? null : $"flow steps draw 2-D models; {model.Name} models data of shape [{string.Join(", ", model.DataShape)}]";
 
     /// <summary>The trace being shown (tests and the probe read it).</summary>
     public FlowTrace? Trace => trace;
@@ -50,7 +52,7 @@ public sealed class FlowStepsScene : Scene
 
     public override bool Ready => trace is { Complete: true } && (!Context.Settings.ShowDensity || densities is { Complete: true });
 
-    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+    public override double StorySeconds => trace is null ? 6 : animation.RoundTripSeconds;
 
     public override string Status
     {
@@ -84,6 +86,7 @@ public sealed class FlowStepsScene : Scene
         trace = null;
         densities = null;
         bounds = null;
+        boundsSoFar = null;
         grid = null;
         probe = null;
         data = null;
@@ -102,8 +105,7 @@ public sealed class FlowStepsScene : Scene
             {
                 if (incoming is null)
                 {
-                    var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
-                    var created = incoming = new FlowTrace(Model.Name, (int)message.Total, message.LayerCount, kinds, message.Seed, request.IncludeLogDet);
+                    var created = incoming = FlowTrace.For(Model, message, request.IncludeLogDet);
                     Context.Queue.Post(() =>
                     {
                         trace = created;
@@ -123,10 +125,8 @@ public sealed class FlowStepsScene : Scene
     /// <summary>The whole trace is here: fit the view to it and ask for the density grids over that window.</summary>
     private void Arrived(FlowTrace complete)
     {
-        var (x0, x1, y0, y1) = complete.Bounds();
-        float padX = 0.08f * (x1 - x0) + 1e-3f, padY = 0.08f * (y1 - y0) + 1e-3f;
-        bounds = (x0 - padX, x1 + padX, y0 - padY, y1 + padY);
-        var window = bounds.Value;
+        var window = Padded(complete.Bounds());
+        bounds = window;
         var request = new DensityGridRequest
         {
             Model = Model.Name, Columns = GridResolution, Rows = GridResolution, PerLayer = true,
@@ -159,12 +159,10 @@ public sealed class FlowStepsScene : Scene
             for (int i = 0; i < GridLinePoints; i++, k += 2) (latents[k], latents[k + 1]) = (fixedAt, -3.5f + 7f * i / (GridLinePoints - 1));
         }
         var request = new TraceRequest { Model = Model.Name, Latents = WireTensors.Of(latents, latents.Length / 2, 2) };
-        var kinds = Model.Layers.Select(l => l.Kind).Prepend("base").ToList();
         Context.Start("Trace (grid)", async cancellation =>
         {
-            var lines = new FlowTrace(Model.Name, latents.Length / 2, Model.Layers.Count, kinds, 0, withLogDet: false);
             using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
-            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) lines.Add(message);
+            var lines = await FlowTrace.Read(Model, call.ResponseStream, cancellation);
             Context.Queue.Post(() => grid = lines);
         }, Streams);
     }
@@ -175,9 +173,8 @@ public sealed class FlowStepsScene : Scene
         var request = new SampleDataRequest { Model = Model.Name, Count = DataPoints, Seed = 1 };
         Context.Start("SampleData", async cancellation =>
         {
-            var points = new PointStates(DataPoints);
             using var call = Context.Server.Models.SampleData(request, cancellationToken: cancellation);
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation)) points.Fill((int)chunk.Offset, WireTensors.Values(chunk.Points));
+            var points = await PointStream.Read(call.ResponseStream, DataPoints, chunk => (chunk.Offset, chunk.Points), cancellation);
             Context.Queue.Post(() => data = points);
         }, Streams);
     }
@@ -214,13 +211,11 @@ public sealed class FlowStepsScene : Scene
         {
             var image = layers.Between(from, to, (float)t);
             var (x0, x1, y0, y1) = layers.Window;
-            var topLeft = view.ToPixels(new(x0, y1));
-            var bottomRight = view.ToPixels(new(x1, y0));
-            renderer.DrawImage(image, new RectangleF(topLeft.X, topLeft.Y, bottomRight.X - topLeft.X, bottomRight.Y - topLeft.Y), smooth: true);
+            renderer.DrawImage(image, view.ToPixels(x0, x1, y0, y1), smooth: true);
         }
 
         if (Context.Settings.ShowGrid && grid is { Complete: true }) DrawGrid(renderer, view, from, to, (float)t);
-        var colours = modeColours = PointColours.For(trace, colourMode, t < 0.5 ? from : to, modeColours);
+        var colours = colourCache.For(trace, colourMode, t < 0.5 ? from : to);
         bool cpu = Context.Settings.PointsPath == PointsPath.Cpu || (Context.Settings.PointsPath == PointsPath.Auto && renderer.IsSoftware);
         if (cpu)
         {
@@ -237,10 +232,16 @@ public sealed class FlowStepsScene : Scene
         }
         else
         {
-            cloud.From = Interleave(trace.States[from], trace.Received, cloud.From);
-            cloud.To = Interleave(trace.States[to], trace.Received, cloud.To);
-            cloud.Colours = colours.AsSpan(0, trace.Received).ToArray();
-            cloud.Touch();
+            // The states change only when the animation crosses a layer or more points arrive: refill (and re-upload) then.
+            var holds = (trace, from, to, trace.Received, colourCache.Version);
+            if (cloudHolds != holds)
+            {
+                cloud.From = trace.States[from].Interleaved(trace.Received, cloud.From);
+                cloud.To = trace.States[to].Interleaved(trace.Received, cloud.To);
+                cloud.Colours = colours.Length == trace.Received ? colours : colours.AsSpan(0, trace.Received).ToArray();
+                cloud.Touch();
+                cloudHolds = holds;
+            }
             renderer.DrawPoints(cloud, (float)t, view, trace.Received > 200_000 ? 1.5f : trace.Received > 20_000 ? 2.5f : 4f);
         }
         if (Context.Settings.ShowData && data is { } examples)
@@ -277,17 +278,6 @@ public sealed class FlowStepsScene : Scene
         }
     }
 
-    private static float[] Interleave(Rendering.PointStates state, int count, float[] reuse)
-    {
-        var values = reuse.Length == 2 * count ? reuse : new float[2 * count];
-        for (int i = 0; i < count; i++)
-        {
-            values[2 * i] = state.X[i];
-            values[2 * i + 1] = state.Y[i];
-        }
-        return values;
-    }
-
     /// <summary>The bar at the bottom: where the animation is among the layers, with a tick per layer.</summary>
     private void DrawScrubBar(IRenderer2D renderer, RectangleF area)
     {
@@ -308,12 +298,23 @@ public sealed class FlowStepsScene : Scene
 
     private ViewTransform FittedView(RectangleF plot)
     {
-        var (x0, x1, y0, y1) = bounds ?? Padded(trace!.Bounds());
+        var (x0, x1, y0, y1) = bounds ?? WindowSoFar();
         return ViewTransform.Fit(x0, x1, y0, y1, plot);
     }
 
-    private static (float, float, float, float) Padded((float X0, float X1, float Y0, float Y1) b) =>
-        (b.X0 - 0.08f * (b.X1 - b.X0), b.X1 + 0.08f * (b.X1 - b.X0), b.Y0 - 0.08f * (b.Y1 - b.Y0), b.Y1 + 0.08f * (b.Y1 - b.Y0));
+    /// <summary>While the trace streams in, the window around the points so far, worked out again only as more arrive.</summary>
+    private (float X0, float X1, float Y0, float Y1) WindowSoFar()
+    {
+        if (boundsSoFar?.Received != trace!.Received) boundsSoFar = (trace.Received, Padded(trace.Bounds()));
+        return boundsSoFar!.Value.Window;
+    }
+
+    /// <summary>The points' bounds with a margin of 8% each side (and a little more, so a single point still has a window).</summary>
+    private static (float X0, float X1, float Y0, float Y1) Padded((float X0, float X1, float Y0, float Y1) b)
+    {
+        float padX = 0.08f * (b.X1 - b.X0) + 1e-3f, padY = 0.08f * (b.Y1 - b.Y0) + 1e-3f;
+        return (b.X0 - padX, b.X1 + padX, b.Y0 - padY, b.Y1 + padY);
+    }
 
     public override bool Handle(ViewerCommand command)
     {
@@ -327,12 +328,11 @@ public sealed class FlowStepsScene : Scene
             case ViewerCommand.Slower: animation.Speed = Math.Max(0.1, animation.Speed / 1.5); return true;
             case ViewerCommand.ResetView: panZoom.Reset(); probe = null; return true;
             case ViewerCommand.ToggleColours: colourMode = (ColourMode)(((int)colourMode + 1) % 3); return true;
-            case ViewerCommand.Resample: settings.Seed++; Restart(); return true;
             case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
             case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;
             case ViewerCommand.MorePoints: settings.StepPoints(+1); Restart(); return true;
             case ViewerCommand.FewerPoints: settings.StepPoints(-1); Restart(); return true;
-            default: return false;
+            default: return base.Handle(command);
         }
     }
 

@@ -24,12 +24,9 @@ public sealed class ImagesScene : Scene
     public override string? Refuses(ModelInfo model) =>
         model.DataKind == DataKind.Image ? null : $"the images scene draws image models; {model.Name} models points";
 
-    public ImageTrace? Trace => trace;
-    public LayerAnimation Animation => animation;
-
     public override bool Ready => trace is { Complete: true };
 
-    public override double StorySeconds => trace is null ? 6 : 2 * (trace.LayerCount / animation.Speed + animation.HoldSeconds);
+    public override double StorySeconds => trace is null ? 6 : animation.RoundTripSeconds;
 
     public override string Status => trace is not { Complete: true } ? $"{Model?.Name}: waiting for the server"
         : $"{Model.Name} · {(layerGrid ? "layer grid" : $"layer {animation.At(1):0.0} of {trace.LayerCount}")} · {trace.Samples} samples · T {Context.Settings.Temperature:0.0#}";
@@ -49,7 +46,7 @@ public sealed class ImagesScene : Scene
             ImageTrace? incoming = null;
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
             {
-                var target = incoming ??= new ImageTrace((int)message.Total, message.LayerCount, Model.Layers.Select(l => l.Kind).Prepend("base").ToList());
+                var target = incoming ??= new ImageTrace((int)message.Total, message.LayerCount);
                 Context.Queue.Post(() =>
                 {
                     target.Add(message);
@@ -121,10 +118,9 @@ public sealed class ImagesScene : Scene
             case ViewerCommand.StepForward: animation.StepLayer(+1); return true;
             case ViewerCommand.StepBack: animation.StepLayer(-1); return true;
             case ViewerCommand.ToggleGrid: layerGrid = !layerGrid; return true;
-            case ViewerCommand.Resample: settings.Seed++; Restart(); return true;
             case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
             case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;
-            default: return false;
+            default: return base.Handle(command);
         }
     }
 }

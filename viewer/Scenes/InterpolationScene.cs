@@ -19,6 +19,7 @@ public sealed class InterpolationScene : Scene
     private double clock;
     private InterpolationKind kind = InterpolationKind.Spherical;
     private RgbaImage? canvas;
+    private float[][][]? stripsDrawn;
     private int received;
 
     public override string Title => "Interpolation";
@@ -88,8 +89,25 @@ public sealed class InterpolationScene : Scene
         int bigZoom = 4, pad = 6;
         int width = Pairs * (w * bigZoom + pad), height = h * bigZoom + pad + Pairs * (h + 2);
         width = Math.Max(width, Steps * (w + 2));
-        if (canvas is null || canvas.Width != width || canvas.Height != height) canvas = new RgbaImage(width, height);
-        Array.Clear(canvas.Pixels);
+        if (canvas is null || canvas.Width != width || canvas.Height != height)
+        {
+            canvas = new RgbaImage(width, height);
+            stripsDrawn = null;
+        }
+        // The strips of every path's frames stand still: drawn once per set of paths; only the morphs change.
+        if (!ReferenceEquals(stripsDrawn, paths))
+        {
+            Array.Clear(canvas.Pixels);
+            for (int pair = 0; pair < Pairs; pair++)
+                for (int s = 0; s < Steps; s++)
+                    for (int y = 0; y < h; y++)
+                        for (int x = 0; x < w; x++)
+                        {
+                            byte g = (byte)(255 * paths![pair][s][y * w + x]);
+                            canvas[s * (w + 2) + x, h * bigZoom + pad + pair * (h + 2) + y] = new Rgba(g, g, g);
+                        }
+            stripsDrawn = paths;
+        }
         for (int pair = 0; pair < Pairs; pair++)
         {
             var frames = paths![pair];
@@ -104,13 +122,6 @@ public sealed class InterpolationScene : Scene
                     byte g = (byte)(255 * v);
                     canvas[pair * (w * bigZoom + pad) + x, y] = new Rgba(g, g, g);
                 }
-            for (int s = 0; s < Steps; s++)
-                for (int y = 0; y < h; y++)
-                    for (int x = 0; x < w; x++)
-                    {
-                        byte g = (byte)(255 * frames[s][y * w + x]);
-                        canvas[s * (w + 2) + x, h * bigZoom + pad + pair * (h + 2) + y] = new Rgba(g, g, g);
-                    }
         }
         canvas.Touch();
         float scale = Math.Min((area.Width - 40) / canvas.Width, (area.Height - 80) / canvas.Height);
@@ -125,12 +136,8 @@ public sealed class InterpolationScene : Scene
                 kind = kind == InterpolationKind.Spherical ? InterpolationKind.Linear : InterpolationKind.Spherical;
                 Restart();
                 return true;
-            case ViewerCommand.Resample:
-                Context.Settings.Seed++;
-                Restart();
-                return true;
             default:
-                return false;
+                return base.Handle(command);
         }
     }
 }

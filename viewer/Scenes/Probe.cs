@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Graphics;
 
 namespace FlowLive.Viewer.Scenes;
@@ -19,11 +19,10 @@ public sealed class Probe
         var ordered = states.OrderBy(s => s.LayerIndex).ToList();
         Path = ordered.Select(s =>
         {
-            var v = MemoryMarshal.Cast<byte, float>(s.State.Data.Span);
+            var v = WireTensors.Floats(s.State);
             return new Vector2(v[0], v[1]);
         }).ToArray();
-        Kinds = ordered.Select(s => s.LayerKind).ToArray();
-        float Value(Tensor? t) => t is { Data.Length: >= 4 } ? MemoryMarshal.Cast<byte, float>(t.Data.Span)[0] : 0f;
+        float Value(Tensor? t) => t is { Data.Length: >= 4 } ? WireTensors.Floats(t)[0] : 0f;
         BaseLogDensity = Value(ordered[0].LogProb);
         Terms = ordered.Skip(1).Select(s => -Value(s.LogDet)).ToArray();
         LogDensity = Value(ordered[^1].LogProb);
@@ -34,7 +33,6 @@ public sealed class Probe
 
     /// <summary>Its state after every layer, base first (the last is the point itself).</summary>
     public Vector2[] Path { get; }
-    public string[] Kinds { get; }
 
     /// <summary>log p_base(z) of its latent.</summary>
     public float BaseLogDensity { get; }

@@ -24,6 +24,9 @@ public abstract class Scene : IDisposable
     /// <summary>Why this scene cannot show <paramref name="model"/> (null when it can): e.g. flow steps need 2-D points.</summary>
     public abstract string? Refuses(ModelInfo model);
 
+    /// <summary>The model's data are 2-D points (what the point scenes draw).</summary>
+    protected static bool IsTwoD(ModelInfo model) => model.DataShape.Count == 1 && model.DataShape[0] == 2;
+
     /// <summary>Everything the scene asked the server for has arrived (headless renders start recording then).</summary>
     public abstract bool Ready { get; }
 
@@ -67,8 +70,17 @@ public abstract class Scene : IDisposable
     public abstract void Update(double seconds);
     public abstract void Draw(IRenderer2D renderer, double alpha, RectangleF area);
 
-    /// <summary>A command for this scene; false when it does not use it (the app may then handle it).</summary>
-    public virtual bool Handle(ViewerCommand command) => false;
+    /// <summary>
+    /// A command for this scene; false when it does not use it (the app may then handle it). Here: N, new random draws
+    /// from the server (the next seed), for every scene whose override falls back on this one.
+    /// </summary>
+    public virtual bool Handle(ViewerCommand command)
+    {
+        if (command != ViewerCommand.Resample) return false;
+        Context.Settings.Seed++;
+        Restart();
+        return true;
+    }
 
     public virtual void Pointer(PointerInput input, RectangleF area) { }
 

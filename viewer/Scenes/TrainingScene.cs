@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using FlowLive.Protos.V1;
+using FlowLive.Viewer.Client;
 using FlowLive.Viewer.Engine;
 using FlowLive.Viewer.Graphics;
 using FlowLive.Viewer.Rendering;
@@ -15,19 +15,17 @@ namespace FlowLive.Viewer.Scenes;
 /// </summary>
 public sealed class TrainingScene : Scene
 {
-    private readonly PointSplatter splatter = new();
+    private readonly SampleLayer sampleLayer = new();
     private readonly List<Vector2> trainCurve = [], validationCurve = [];
+    private (float X0, float X1, float Y0, float Y1)? lossAxes;
     private Job? job;
-    private RgbaImage? heatmap, splat;
-    private PointStates? samples;
-    private Rgba[] colours = [];
+    private RgbaImage? heatmap;
     private (float X0, float X1, float Y0, float Y1) window = (-3, 3, -3, 3);
     private CancellationTokenSource? watch;
     private IReadOnlyList<Preset> presets = [];
 
-    /// <summary>The preset T starts (its fast version unless <see cref="FullRun"/>).</summary>
+    /// <summary>The preset T starts (its fast version).</summary>
     public string Preset { get; set; } = "radboud-moons";
-    public bool FullRun { get; set; }
 
     public Job? Job => job;
     public int Snapshots { get; private set; }
@@ -71,6 +69,7 @@ public sealed class TrainingScene : Scene
         watch = CancellationTokenSource.CreateLinkedTokenSource(Streams);
         trainCurve.Clear();
         validationCurve.Clear();
+        lossAxes = null;
         Snapshots = 0;
         Context.Start($"WatchJob {id}", async cancellation =>
         {
@@ -91,6 +90,7 @@ public sealed class TrainingScene : Scene
                 var p = message.Progress;
                 trainCurve.Add(new Vector2(p.Step, (float)p.TrainLoss));
                 if (p.HasValidationLoss) validationCurve.Add(new Vector2(p.Step, (float)p.ValidationLoss));
+                FitLossAxes();
                 if (job is not null)
                 {
                     job.Step = p.Step;
@@ -109,14 +109,13 @@ public sealed class TrainingScene : Scene
         Snapshots++;
         if (snapshot.Samples is { } s && s.Shape.Count == 2 && s.Shape[1] == 2)
         {
-            var values = MemoryMarshal.Cast<byte, float>(s.Data.Span);
-            samples = new PointStates((int)s.Shape[0]);
-            samples.Fill(0, values);
-            colours = Enumerable.Repeat(new Rgba(255, 255, 255), samples.Count).ToArray();
+            var points = new PointStates((int)s.Shape[0]);
+            points.Fill(0, WireTensors.Floats(s));
+            sampleLayer.Samples = points;
         }
         if (snapshot.Density is { } grid && grid.LogDensity is { } logDensity)
         {
-            var values = MemoryMarshal.Cast<byte, float>(logDensity.Data.Span);
+            var values = WireTensors.Floats(logDensity);
             heatmap = new RgbaImage(grid.Columns, grid.Rows);
             Heatmaps.Paint(values, Heatmaps.Top(values), heatmap);
             window = ((float)grid.Bounds.XMin, (float)grid.Bounds.XMax, (float)grid.Bounds.YMin, (float)grid.Bounds.YMax);
@@ -129,18 +128,8 @@ public sealed class TrainingScene : Scene
     {
         var plot = new RectangleF(area.X + 10, area.Y + 50, area.Width * 0.62f, area.Height - 60);
         var view = ViewTransform.Fit(window.X0, window.X1, window.Y0, window.Y1, plot);
-        if (heatmap is not null)
-        {
-            var a = view.ToPixels(new(window.X0, window.Y1));
-            var b = view.ToPixels(new(window.X1, window.Y0));
-            renderer.DrawImage(heatmap, new RectangleF(a.X, a.Y, b.X - a.X, b.Y - a.Y), smooth: true);
-        }
-        if (samples is not null)
-        {
-            if (splat is null || splat.Width != renderer.Width || splat.Height != renderer.Height) splat = new RgbaImage(renderer.Width, renderer.Height);
-            splatter.Splat(samples, samples, 0, colours, samples.Count, view, splat, footprint: 2);
-            renderer.DrawImage(splat, new RectangleF(0, 0, renderer.Width, renderer.Height), smooth: false);
-        }
+        if (heatmap is not null) renderer.DrawImage(heatmap, view.ToPixels(window.X0, window.X1, window.Y0, window.Y1), smooth: true);
+        sampleLayer.Draw(renderer, view);
         Curves(renderer, new RectangleF(plot.Right + 30, area.Y + 80, area.Right - plot.Right - 50, area.Height * 0.45f));
     }
 
@@ -149,12 +138,7 @@ public sealed class TrainingScene : Scene
     {
         renderer.FillRectangle(box, new Rgba(255, 255, 255, 20));
         renderer.DrawText("loss (nats) by step", new Vector2(box.X, box.Y - 26), 18, Rgba.White);
-        var all = trainCurve.Concat(validationCurve).ToList();
-        if (all.Count < 2) return;
-        float x0 = all.Min(p => p.X), x1 = Math.Max(x0 + 1, all.Max(p => p.X));
-        var sortedY = all.Select(p => p.Y).Where(float.IsFinite).OrderBy(y => y).ToList();
-        float y0 = sortedY[0], y1 = sortedY[(int)(0.95 * (sortedY.Count - 1))];
-        if (y1 <= y0) y1 = y0 + 1;
+        if (lossAxes is not var (x0, x1, y0, y1)) return;
         Vector2 Map(Vector2 p) => new(box.X + (p.X - x0) / (x1 - x0) * box.Width, box.Bottom - Math.Clamp((p.Y - y0) / (y1 - y0), 0, 1) * box.Height);
         renderer.DrawLines(trainCurve.Select(Map).ToArray(), new Rgba(110, 170, 255), 2, LineMode.Strip);
         if (validationCurve.Count > 1) renderer.DrawLines(validationCurve.Select(Map).ToArray(), new Rgba(255, 170, 80), 2, LineMode.Strip);
@@ -164,12 +148,31 @@ public sealed class TrainingScene : Scene
         renderer.DrawText("validation", new Vector2(box.X + 70, box.Bottom + 6), 16, new Rgba(255, 170, 80));
     }
 
+    /// <summary>
+    /// The curves' axes, worked out as progress arrives rather than every frame: every step so far, and losses from the
+    /// lowest to the 95th percentile (an early spike would flatten the rest). None until two points, or any finite loss.
+    /// </summary>
+    private void FitLossAxes()
+    {
+        var all = trainCurve.Concat(validationCurve).ToList();
+        var sortedY = all.Select(p => p.Y).Where(float.IsFinite).Order().ToList();
+        if (all.Count < 2 || sortedY.Count == 0)
+        {
+            lossAxes = null;
+            return;
+        }
+        float x0 = all.Min(p => p.X), x1 = Math.Max(x0 + 1, all.Max(p => p.X));
+        float y0 = sortedY[0], y1 = sortedY[(int)(0.95 * (sortedY.Count - 1))];
+        if (y1 <= y0) y1 = y0 + 1;
+        lossAxes = (x0, x1, y0, y1);
+    }
+
     public override bool Handle(ViewerCommand command)
     {
         switch (command)
         {
             case ViewerCommand.StartTraining:
-                var request = new StartTrainingRequest { Preset = Preset, Fast = !FullRun };
+                var request = new StartTrainingRequest { Preset = Preset, Fast = true };
                 Context.Start("StartTraining", async cancellation =>
                 {
                     var started = await Context.Server.Training.StartTrainingAsync(request, cancellationToken: cancellation);

@@ -32,13 +32,14 @@ public sealed record ComputeBenchResult(IReadOnlyList<WorkloadFigures> Workloads
 /// </summary>
 public static class ComputeBenchmark
 {
-    const int WarmUpCalls = 2;
+    public const int WarmUpCalls = 2;
 
     /// <summary>Measures every workload, the sgemm calibration first (each floor needs its rate); <paramref name="measured"/> sees each row as it is done.</summary>
     public static ComputeBenchResult Run(ComputeBenchConfig config, PyTorchPeer? peer, Action<WorkloadFigures>? measured = null)
     {
         var calibrationWorkload = ComputeWorkloads.Find(ComputeWorkloads.Calibration)!;
-        var calibration = Measure(calibrationWorkload, config, peer);
+        // Left out of the table, the calibration still sets the floors; PyTorch's side of it is wanted only in the table.
+        var calibration = Measure(calibrationWorkload, config, config.Workloads.Contains(calibrationWorkload) ? peer : null);
         double flopsPerMillisecond = calibration.Flops / calibration.FlowLiveMilliseconds;
         var figures = new List<WorkloadFigures>();
         foreach (var workload in config.Workloads)
@@ -68,8 +69,7 @@ public static class ComputeBenchmark
             parameters = prepared.Parameters;
             flops = prepared.Flops;
             // A bench is one process measuring several set-ups: each workload's thread count is part of its set-up.
-            threads = ThreadCount.Resolve(config.Threads, prepared.LargestProduct);
-            ThreadCount.Apply(threads);
+            threads = ThreadCount.Apply(config.Threads, prepared.LargestProduct);
             double warmUp = 0;
             for (int i = 0; i < WarmUpCalls; i++) warmUp = Time(prepared);
             if (peer is not null) last = peer.Run(workload.Name, config.Size, threads, 0);
@@ -86,8 +86,9 @@ public static class ComputeBenchmark
             }
             rssAtEnd = ProcessMemory.ResidentMegabytes();
         }
-        string? mismatch = last is not null && last.Parameters != parameters
-            ? $"PyTorch's model has {last.Parameters:N0} weights, FlowLive's {parameters:N0}: not the same model"
+        string? mismatch = last is null ? null
+            : last.Parameters != parameters ? $"PyTorch's model has {last.Parameters:N0} weights, FlowLive's {parameters:N0}: not the same model"
+            : Math.Abs(last.Flops - flops) > 1e-9 * flops ? $"PyTorch's workload counts {last.Flops:G4} FLOPs, FlowLive's {flops:G4}: not the same size"
             : null;
         return new WorkloadFigures(workload.Name, workload.Description, threads, calls * config.Rounds, Percentiles.Median(ours),
             theirs.Count > 0 ? Percentiles.Median(theirs) : null, double.NaN, ProcessMemory.PeakMegabytes(), last?.PeakRssMegabytes,

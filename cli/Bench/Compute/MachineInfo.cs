@@ -5,47 +5,37 @@ namespace FlowLive.Cli.Bench.Compute;
 
 /// <summary>What the figures were measured on, for the JSON file: absolute times mean little without it.</summary>
 public sealed record MachineInfo(string Cpu, int LogicalCores, double MemoryGigabytes, string OperatingSystem, string Kernel,
-    string Runtime, string TorchSharp, string? Hypervisor)
+    string Runtime, string TorchSharp, bool VirtualMachine)
 {
-    public static MachineInfo Current() => new(
-        FirstValue("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
-        Environment.ProcessorCount,
-        (FirstValue("/proc/meminfo", "MemTotal") is string kb && long.TryParse(kb.Split(' ')[0], out var k) ? k / (1024.0 * 1024.0) : double.NaN),
-        OsRelease() ?? RuntimeInformation.OSDescription,
-        ReadTrimmed("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString,
-        RuntimeInformation.FrameworkDescription,
-        typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-            ?? typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
-        FirstValue("/proc/cpuinfo", "flags") is string flags && flags.Split(' ').Contains("hypervisor") ? "yes" : null);
-
-    static string? FirstValue(string file, string key)
+    public static MachineInfo Current()
     {
+        var cpu = Fields("/proc/cpuinfo", ':');
+        return new(
+            cpu.GetValueOrDefault("model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
+            Environment.ProcessorCount,
+            Fields("/proc/meminfo", ':').GetValueOrDefault("MemTotal") is string kb && long.TryParse(kb.Split(' ')[0], out var k) ? k / (1024.0 * 1024.0) : double.NaN,
+            Fields("/etc/os-release", '=').GetValueOrDefault("PRETTY_NAME")?.Trim('"') ?? RuntimeInformation.OSDescription,
+            ReadTrimmed("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString,
+            RuntimeInformation.FrameworkDescription,
+            typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+                ?? typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
+            cpu.GetValueOrDefault("flags")?.Split(' ').Contains("hypervisor") == true);
+    }
+
+    /// <summary>The first value of each key in a "key SEPARATOR value" file such as /proc/cpuinfo; empty where it cannot be read.</summary>
+    static Dictionary<string, string> Fields(string file, char separator)
+    {
+        var fields = new Dictionary<string, string>();
         try
         {
             foreach (var line in File.ReadLines(file))
             {
-                int colon = line.IndexOf(':');
-                if (colon > 0 && line[..colon].Trim() == key) return line[(colon + 1)..].Trim();
+                int at = line.IndexOf(separator);
+                if (at > 0) fields.TryAdd(line[..at].Trim(), line[(at + 1)..].Trim());
             }
         }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return null;
-    }
-
-    static string? OsRelease() =>
-        FirstValueEquals("/etc/os-release", "PRETTY_NAME")?.Trim('"');
-
-    static string? FirstValueEquals(string file, string key)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(file))
-                if (line.StartsWith(key + "=", StringComparison.Ordinal)) return line[(key.Length + 1)..];
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return fields;
     }
 
     static string? ReadTrimmed(string file)

@@ -6,7 +6,7 @@ JSON line on stdout. That keeps both sides in the same run, interleaved, on the 
 survives the +-30% drift of a shared machine.
 
 Requests: {"workload": NAME, "size": "full" | "tiny", "threads": T, "calls": N} runs N timed calls on T threads (after warming up the first
-time a workload is seen) and answers {"workload", "times_ms", "parameters", "flops", "peak_rss_mb", "rss_mb"};
+time a workload is seen) and answers {"workload", "times_ms", "parameters", "flops", "peak_rss_mb"};
 {"quit": true} ends. The first line this script prints describes it: torch and python versions and the BLAS library
 the process loaded (Debian's torch calls the reference BLAS unless LD_LIBRARY_PATH points at OpenBLAS).
 """
@@ -32,10 +32,11 @@ def loaded_blas():
     return sorted(names)
 
 
-def rss_mb(field):
+def peak_rss_mb():
+    """Peak resident set (VmHWM) since the last reset_peak_rss, MB."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith(field + ":"):
+            if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024.0
     return float("nan")
 
@@ -254,7 +255,7 @@ def main():
                 call()
                 times.append((time.perf_counter() - start) * 1000.0)
             print(json.dumps({"workload": name, "times_ms": times, "parameters": parameters, "flops": flops,
-                              "peak_rss_mb": rss_mb("VmHWM"), "rss_mb": rss_mb("VmRSS")}), flush=True)
+                              "peak_rss_mb": peak_rss_mb()}), flush=True)
         except KeyError:
             print(json.dumps({"workload": name, "error": f"no workload named {name!r}"}), flush=True)
 

@@ -97,6 +97,35 @@ public sealed class ScriptTests : IDisposable
     }
 
     [SkippableFact]
+    public void Each_command_asks_only_for_the_packages_it_uses()
+    {
+        RequireBash();
+        string script = Script();
+        // dpkg that knows no package: needed_packages then lists everything the purposes ask for.
+        string Needed(string purposes) => Bash($"source '{script}'; dpkg() {{ return 1; }}; needed_packages {purposes}").Output;
+
+        var common = Needed("");
+        Assert.Contains("dataset-fashion-mnist", common);
+        Assert.DoesNotContain("libglfw3", common); // `data`, `train`: no window, no GL
+        Assert.DoesNotContain("python3-torch", common);
+        Assert.Contains("libegl-mesa0", Needed("viewer"));
+        Assert.DoesNotContain("python3-torch", Needed("viewer"));
+        Assert.Contains("libopenblas0-openmp", Needed("pytorch"));
+        var test = Needed("test");
+        foreach (var package in new[] { "libglfw3", "xvfb", "python3-grpcio", "grpc-proto", "python3-torch", "libopenblas0-openmp" })
+            Assert.Contains(package, test);
+
+        // bench asks for PyTorch only with --compare and for GL only with --viewer (main ends in `exec dotnet`: a stub here).
+        Executable("tools/dotnet", "#!/bin/sh\nexit 0\n");
+        string Asked(string arguments) => Bash($"source '{script}'; ensure_packages() {{ echo \"asked: $*\"; }}; ensure_built() {{ :; }}; " +
+                                               $"PATH='{directory}/tools':\"$PATH\"; main bench {arguments}").Output;
+        Assert.Contains("asked: optional pytorch", Asked("--compare pytorch"));
+        Assert.Contains("asked: optional viewer", Asked("--viewer"));
+        Assert.Contains("asked: optional", Asked("--server"));
+        Assert.DoesNotContain("pytorch", Asked("--server"));
+    }
+
+    [SkippableFact]
     public void Buf_that_cannot_be_installed_does_not_stop_the_tests()
     {
         if (!OperatingSystem.IsLinux()) throw new SkipException("needs bash and Linux file modes");
@@ -107,7 +136,7 @@ public sealed class ScriptTests : IDisposable
 
         var failing = Bash($"source '{script}'; STATE='{state}'; PATH='{directory}/tools':\"$PATH\"; ensure_buf; echo \"went on: $?\"");
         Assert.Contains("went on: 0", failing.Output);
-        Assert.Contains("could not install @bufbuild/buf@1.75.0", failing.Error);
+        Assert.Contains($"could not install @bufbuild/buf@{Protos.Buf.Version}", failing.Error);
         Assert.Contains("report skipped", failing.Error);
 
         var withoutNpm = Bash($"source '{script}'; STATE='{state}'; PATH='{directory}/empty'; ensure_buf; echo \"went on: $?\"");
@@ -121,7 +150,7 @@ public sealed class ScriptTests : IDisposable
         if (!OperatingSystem.IsLinux()) throw new SkipException("needs bash and Linux file modes");
         string script = Script();
         Executable("tools/npm", "#!/bin/sh\necho 'npm was called' >&2\nexit 1\n");
-        Executable("state/npm/node_modules/@bufbuild/buf-linux-x64/bin/buf", "#!/bin/sh\necho 1.75.0\n");
+        Executable("state/npm/node_modules/@bufbuild/buf-linux-x64/bin/buf", $"#!/bin/sh\necho {Protos.Buf.Version}\n");
 
         var installed = Bash($"source '{script}'; STATE='{directory}/state'; PATH='{directory}/tools':\"$PATH\"; ensure_buf; echo \"went on: $?\"");
         Assert.Contains("went on: 0", installed.Output);

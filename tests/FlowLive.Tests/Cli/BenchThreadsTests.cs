@@ -35,12 +35,12 @@ public sealed class BenchThreadsTests
         using var keras = FlowLive.Flows.Architectures.SeedArchitectures.KerasRealNvp(couplings: 8, depth: 2).Build();
         // Radboud's widest layer is 16 x 16: too small to split even at batch 4,096; Keras's 256 x 256 splits at 128.
         Assert.Equal(16 * 16 * 4096, ThreadCount.LargestProduct(radboud.Module, 4096));
-        Assert.Equal(1, ThreadCount.Resolve(0, radboud.Module, 4096));
-        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, keras.Module, 128));
+        Assert.Equal(1, ThreadCount.Resolve(0, ThreadCount.LargestProduct(radboud.Module, 4096)));
+        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, ThreadCount.LargestProduct(keras.Module, 128)));
         using var glow = FlowLive.Flows.Architectures.Catalog.Get("glow").Create(FlowLive.Flows.Shape.Image(1, 8, 8),
             new FlowLive.Flows.Architectures.ArchitectureOptions { Levels = 1, Steps = 1 }).Build();
-        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, glow.Module, 1));
-        Assert.Equal(3, ThreadCount.Resolve(3, radboud.Module, 128));
+        Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, ThreadCount.LargestProduct(glow.Module, 1)));
+        Assert.Equal(3, ThreadCount.Resolve(3, ThreadCount.LargestProduct(radboud.Module, 128)));
         Assert.Equal("1 thread", ThreadCount.Describe(1));
         Assert.Equal("2 threads", ThreadCount.Describe(2));
     }

@@ -17,7 +17,6 @@ public sealed class RecordingRenderer(int width = 640, int height = 480, bool so
     public List<(RgbaImage Image, RectangleF Destination)> Images { get; } = [];
     public List<string> Texts { get; } = [];
     public List<(PointCloud Cloud, float T)> Points { get; } = [];
-    public int Frames { get; private set; }
 
     public void BeginFrame(viewer::FlowLive.Imaging.Rgb background)
     {
@@ -26,7 +25,7 @@ public sealed class RecordingRenderer(int width = 640, int height = 480, bool so
         Points.Clear();
     }
 
-    public void EndFrame() => Frames++;
+    public void EndFrame() { }
     public void DrawImage(RgbaImage image, RectangleF destination, bool smooth) => Images.Add((image, destination));
     public void FillRectangle(RectangleF rectangle, Rgba colour) { }
     public void DrawLines(ReadOnlySpan<Vector2> points, Rgba colour, float width, LineMode mode) { }

@@ -1,7 +1,6 @@
 extern alias viewer;
 using System.Numerics;
 using FlowLive.Tests.Server;
-using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
 using viewer::FlowLive.Viewer.Platform;
 using viewer::FlowLive.Viewer.Scenes;
@@ -25,10 +24,9 @@ public sealed class InputRoutingTests
     public async Task Keys_switch_scenes_and_the_mouse_pans_zooms_and_clicks()
     {
         await using var server = await RunningServer.InMemory();
-        using var link = new ServerLink(server.Channel, [server.Address]);
-        using var app = new ViewerApp(new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 5_000 }),
-            [new FlowStepsScene(), new DensityScene()], 0, "two_moons-realnvp");
-        await AppDriver.Until(app, () => app.Scene is FlowStepsScene { Trace.Complete: true }, "the trace");
+        using var driven = await AppDriver.Start(server, a => a.Scene is FlowStepsScene { Trace.Complete: true }, "the trace",
+            model: "two_moons-realnvp", points: 5_000);
+        var app = driven.App;
         var router = new InputRouter();
         var size = new Vector2(640, 480);
         app.Draw(new RecordingRenderer(640, 480), 1);

@@ -83,16 +83,23 @@ public sealed class TimingTests
     public async Task Posted_work_runs_on_drain_in_order()
     {
         var queue = new MessageQueue();
-        var seen = new List<int>();
+        var seen = new List<(int Producer, int Index)>();
         var producers = Enumerable.Range(0, 4).Select(p => Task.Run(() =>
         {
-            for (int i = 0; i < 100; i++) queue.Post(() => seen.Add(p));
+            for (int i = 0; i < 100; i++)
+            {
+                int index = i;
+                queue.Post(() => seen.Add((p, index)));
+            }
         })).ToArray();
         await Task.WhenAll(producers);
         Assert.Empty(seen);
         Assert.Equal(10, queue.Drain(limit: 10));
         Assert.Equal(390, queue.Drain());
         Assert.Equal(400, seen.Count);
-        Assert.Equal(100, seen.Count(s => s == 3));
+        Assert.Equal(100, seen.Count(s => s.Producer == 3));
+        // Producers interleave, but each one's work runs in the order it was posted.
+        foreach (var producer in seen.GroupBy(s => s.Producer))
+            Assert.Equal(Enumerable.Range(0, 100), producer.Select(s => s.Index));
     }
 }

@@ -13,43 +13,43 @@ public class GlfwWindowTests
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(90);
 
     [SkippableFact]
-    public void AWindowOpensRendersWhatWasDrawnResizesGoesFullscreenAndCloses()
+    public async Task AWindowOpensRendersWhatWasDrawnResizesGoesFullscreenAndCloses()
     {
         SkipUnlessGlfw();
         using var xvfb = XvfbServer.Start();
 
-        var result = SelfProcess.Run(WindowChecks.OpenRenderResizeClose, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
+        var result = await SelfProcess.RunAsync(WindowChecks.OpenRenderResizeClose, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains("opened: 320x240", result.Output);
         Assert.Contains("frame 2: 320x240 as drawn", result.Output);
         Assert.Contains("frame after resize: 400x300 as drawn", result.Output);
         Assert.Contains("fullscreen frame: 1024x768 as drawn", result.Output);
         Assert.Contains("disposed", result.Output);
-        Assert.DoesNotContain("GLFW:", result.Errors); // no GLFW error was reported along the way
+        Assert.DoesNotContain("GLFW:", result.Error); // no GLFW error was reported along the way
     }
 
     [SkippableFact]
-    public void AKeyPressedOnTheXServerArrivesThroughTheCallbackAsAKeyEvent()
+    public async Task AKeyPressedOnTheXServerArrivesThroughTheCallbackAsAKeyEvent()
     {
         SkipUnlessGlfw();
         Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
         using var xvfb = XvfbServer.Start();
 
-        var result = SelfProcess.Run(WindowChecks.KeyFromXServer, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
+        var result = await SelfProcess.RunAsync(WindowChecks.KeyFromXServer, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains("keys: KeyEvent { Key = A, Action = Press", result.Output);
     }
 
     [SkippableFact]
-    public void WithoutADisplayTheWindowSaysSoAndPointsToHeadlessRendering()
+    public async Task WithoutADisplayTheWindowSaysSoAndPointsToHeadlessRendering()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "DISPLAY is how X11 finds its server");
 
-        var result = SelfProcess.Run(WindowChecks.NoDisplay, new Dictionary<string, string?> { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null }, ChildTimeout);
+        var result = await SelfProcess.RunAsync(WindowChecks.NoDisplay, new Dictionary<string, string?> { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null }, ChildTimeout);
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains($"unavailable: {WindowUnavailableException.NoDisplay}", result.Output);
     }
 

@@ -3,6 +3,7 @@ using FlowLive.Protos.V1;
 using FlowLive.Tests.Server;
 using WireTensors = FlowLive.Tests.Server.WireTensors;
 using Grpc.Core;
+using viewer::FlowLive.Viewer;
 using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
 using viewer::FlowLive.Viewer.Graphics;
@@ -10,33 +11,28 @@ using viewer::FlowLive.Viewer.Scenes;
 
 namespace FlowLive.Tests.Viewer.Scenes;
 
-public sealed class FlowStepsSceneTests
+/// <summary>The flow-steps scene on one shared in-memory server (no test changes it).</summary>
+public sealed class FlowStepsSceneTests(BundledServer bundled) : IClassFixture<BundledServer>
 {
     const string Model = "two_moons-realnvp";
+    RunningServer Server => bundled.Server;
 
-    /// <summary>The viewer app on an in-memory server, run update by update until <paramref name="done"/> holds.</summary>
-    internal static async Task<ViewerApp> RunUntil(RunningServer server, Func<ViewerApp, bool> done, ViewerSettings? settings = null,
-        int scene = 0, string? model = Model)
-    {
-        var link = new ServerLink(server.Channel, [server.Address]);
-        var context = new ViewerContext(link, new MessageQueue(), settings ?? new ViewerSettings { Points = 20_000 });
-        var app = new ViewerApp(context, [new FlowStepsScene(), new DensityScene()], scene, model);
-        await AppDriver.Until(app, () => done(app), "the scene");
-        return app;
-    }
+    /// <summary>The viewer app on the server with <see cref="Model"/>'s whole trace received.</summary>
+    Task<DrivenApp> WithTrace() =>
+        AppDriver.Start(Server, a => a.Scene is FlowStepsScene { Trace.Complete: true }, "the trace", model: Model);
 
     static FlowStepsScene Steps(ViewerApp app) => (FlowStepsScene)app.Scene;
 
     [Fact]
     public async Task The_scene_holds_the_servers_trace_and_its_last_state_is_the_models_samples()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        using var driven = await WithTrace();
+        var app = driven.App;
         var trace = Steps(app).Trace!;
         Assert.Equal(20_000, trace.Total);
         Assert.Equal(8, trace.LayerCount);
 
-        var call = server.Models.Sample(new SampleRequest { Model = Model, Count = 20_000, Seed = 1, Temperature = 1 });
+        var call = Server.Models.Sample(new SampleRequest { Model = Model, Count = 20_000, Seed = 1, Temperature = 1 });
         var expected = new List<float>();
         await foreach (var chunk in call.ResponseStream.ReadAllAsync()) expected.AddRange(WireTensors.Values(chunk.Points));
         var last = trace.States[^1];
@@ -50,8 +46,8 @@ public sealed class FlowStepsSceneTests
     [Fact]
     public async Task The_first_frame_is_a_centred_round_gaussian_blob_and_the_last_puts_the_ink_on_the_data()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        using var driven = await WithTrace();
+        var app = driven.App;
         var renderer = new RecordingRenderer(400, 400);
         app.Context.Settings.ShowDensity = false;
 
@@ -68,8 +64,8 @@ public sealed class FlowStepsSceneTests
         Steps(app).Animation.Scrub(8);
         app.Draw(renderer, 1);
         var trace = Steps(app).Trace!;
-        double lastMean = await MeanLogDensity(server, trace.States[^1], 2000);
-        double firstMean = await MeanLogDensity(server, trace.States[0], 2000);
+        double lastMean = await MeanLogDensity(Server, trace.States[^1], 2000);
+        double firstMean = await MeanLogDensity(Server, trace.States[0], 2000);
         Assert.True(lastMean > firstMean + 1, $"samples at the data sit in higher density ({lastMean:F2}) than base points ({firstMean:F2})");
         var last = InkMoments(renderer.Images[^1].Image);
         Assert.True(last.Inked < first.Inked, "moons are thinner than the Gaussian blob: fewer pixels inked");
@@ -102,8 +98,8 @@ public sealed class FlowStepsSceneTests
     [Fact]
     public async Task An_image_model_is_refused_with_a_message_and_a_2d_model_is_chosen_instead()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Model is not null, model: "realnvp-mnist");
+        using var driven = await AppDriver.Start(Server, a => a.Model is not null, "a model", model: "realnvp-mnist");
+        var app = driven.App;
         Assert.Contains("2-D", app.Context.Message);
         Assert.Equal(2, app.Model!.DataShape[0]);
     }
@@ -111,27 +107,24 @@ public sealed class FlowStepsSceneTests
     [Fact]
     public async Task An_unreachable_server_is_reported_and_the_app_keeps_running()
     {
-        var link = new ServerLink(["127.0.0.1:1"]);
-        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
-        using var app = new ViewerApp(context, [new FlowStepsScene()]);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (app.Context.Message is null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            app.Update(1.0 / 120);
-        }
+        string[] nowhere = ["127.0.0.1:1"];
+        using var driven = AppDriver.Open(new ServerLink(nowhere), new ViewerOptions { Servers = nowhere });
+        var app = driven.App;
+        app.Command(ViewerCommand.ToggleHelp); // keys before any model reach the app, not the scene it has not entered
+        app.Command(ViewerCommand.Resample);
+        Assert.True(app.Context.Settings.ShowHelp);
+        await AppDriver.Until(app, () => app.Context.Message is not null, "a message", seconds: 20);
         Assert.Contains("unreachable", app.Context.Message);
         var renderer = new RecordingRenderer();
         app.Draw(renderer, 0.5);
         Assert.Contains(renderer.Texts, t => t.Contains("unreachable"));
-        link.Dispose();
     }
 
     [Fact]
     public async Task Clicking_a_point_probes_it_and_its_waterfall_adds_up_to_its_log_density()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        using var driven = await WithTrace();
+        var app = driven.App;
         var renderer = new RecordingRenderer(400, 400);
         app.Draw(renderer, 1);
         var view = Steps(app).LastView;
@@ -144,15 +137,15 @@ public sealed class FlowStepsSceneTests
         Assert.Equal(9, probe.Path.Length);
         Assert.Equal(probe.Point.X, probe.Path[^1].X, 1e-5f);
         Assert.Equal(probe.BaseLogDensity + probe.Terms.Sum(), probe.LogDensity, 1e-3f);
-        var direct = await server.Models.LogProbAsync(new LogProbRequest { Model = Model, Points = WireTensors.Of([probe.Point.X, probe.Point.Y], 1, 2) });
+        var direct = await Server.Models.LogProbAsync(new LogProbRequest { Model = Model, Points = WireTensors.Of([probe.Point.X, probe.Point.Y], 1, 2) });
         Assert.Equal(WireTensors.Values(direct.LogProb)[0], probe.LogDensity, 1e-3f);
     }
 
     [Fact]
     public async Task Colour_modes_follow_the_layers_log_dets_and_densities()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        using var driven = await WithTrace();
+        var app = driven.App;
         var trace = Steps(app).Trace!;
         Assert.NotNull(trace.LogDet);
         // The waterfall holds for every point: the last state's log-density is the base's minus all log-dets.
@@ -162,6 +155,9 @@ public sealed class FlowStepsSceneTests
             for (int k = 1; k <= trace.LayerCount; k++) sum -= trace.LogDet[k][i];
             Assert.Equal(trace.LogProb[^1][i], sum, 1e-3f);
         }
+        var baseAngle = trace.Colours.ToArray();
+        var renderer = new RecordingRenderer(400, 400);
+        app.Draw(renderer, 1);
         app.Command(ViewerCommand.ToggleColours);
         Assert.Equal(viewer::FlowLive.Viewer.Rendering.ColourMode.VolumeChange, Steps(app).Colours);
         var colours = viewer::FlowLive.Viewer.Rendering.PointColours.For(trace, Steps(app).Colours, 0, []);
@@ -170,14 +166,22 @@ public sealed class FlowStepsSceneTests
         Assert.True(trace.LogDet![1][stretched] > 0 && trace.LogDet[1][squeezed] < 0, "the first layer both stretches and squeezes");
         Assert.True(colours[stretched].R > colours[stretched].B, "stretching is red");
         Assert.True(colours[squeezed].B > colours[squeezed].R, "squeezing is blue");
+        // Drawn through every mode and back, the base-angle colours are the trace's own still (they were once overwritten).
+        app.Draw(renderer, 1);
+        app.Command(ViewerCommand.ToggleColours);
+        app.Draw(renderer, 1);
+        app.Command(ViewerCommand.ToggleColours);
+        app.Draw(renderer, 1);
+        Assert.Equal(viewer::FlowLive.Viewer.Rendering.ColourMode.BaseAngle, Steps(app).Colours);
+        Assert.Equal(baseAngle, trace.Colours);
     }
 
 
     [Fact]
     public async Task On_a_gpu_the_points_go_to_the_vertex_shader_path_with_both_states()
     {
-        await using var server = await RunningServer.InMemory();
-        using var app = await RunUntil(server, a => a.Scene is FlowStepsScene { Trace.Complete: true });
+        using var driven = await WithTrace();
+        var app = driven.App;
         var gpu = new RecordingRenderer(400, 400, software: false);
         Steps(app).Animation.Scrub(2.5);
         app.Draw(gpu, 1);

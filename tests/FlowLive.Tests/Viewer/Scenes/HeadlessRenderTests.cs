@@ -4,7 +4,6 @@ using FlowLive.Protos.V1;
 using FlowLive.Tests.Server;
 using FlowLive.Tests.Viewer.Graphics;
 using Grpc.Core;
-using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
 using viewer::FlowLive.Viewer.Graphics;
 using viewer::FlowLive.Viewer.Scenes;
@@ -18,19 +17,9 @@ public sealed class HeadlessRenderTests
     const int Width = 480, Height = 400;
     static readonly Rgba Background = new(18, 20, 28);
 
-    static async Task<ViewerApp> App(RunningServer server, int scene, string model, Func<ViewerApp, bool> ready)
-    {
-        var link = new ServerLink(server.Channel, [server.Address]);
-        var app = new ViewerApp(new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 20_000 }), SceneCatalog.Create(), scene, model);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(app.Model is not null && app.Scene.Ready && ready(app)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not ready: {app.Scene.Status}; {app.Context.Message}");
-            await Task.Delay(10);
-            app.Update(0);
-        }
-        return app;
-    }
+    /// <summary>The viewer on <paramref name="model"/> in <paramref name="scene"/>, everything asked for received, the animations at their start.</summary>
+    static Task<DrivenApp> App(RunningServer server, int scene, string model, Func<ViewerApp, bool> ready) =>
+        AppDriver.Start(server, a => a.Model is not null && a.Scene.Ready && ready(a), "the scene to be ready", scene, model, seconds: 60, stepSeconds: 0);
 
     /// <summary>Inked pixels inside the plot (below the status line, above the scrub bar).</summary>
     static List<(int X, int Y)> PlotInk(RgbaImage frame) =>
@@ -49,7 +38,8 @@ public sealed class HeadlessRenderTests
     {
         HeadlessGl.SkipUnlessAvailable();
         await using var server = await RunningServer.InMemory();
-        using var app = await App(server, 0, "two_moons-realnvp", _ => true);
+        using var driven = await App(server, 0, "two_moons-realnvp", _ => true);
+        var app = driven.App;
         var scene = (FlowStepsScene)app.Scene;
         app.Context.Settings.ShowDensity = false;
         // GL contexts belong to one thread: everything GL happens between Open and Dispose, with no await between.
@@ -90,7 +80,8 @@ public sealed class HeadlessRenderTests
     {
         HeadlessGl.SkipUnlessAvailable();
         await using var server = await RunningServer.InMemory();
-        using var app = await App(server, 1, "two_moons-realnvp", a => ((DensityScene)a.Scene).LogDensity is not null);
+        using var driven = await App(server, 1, "two_moons-realnvp", a => ((DensityScene)a.Scene).LogDensity is not null);
+        var app = driven.App;
         var scene = (DensityScene)app.Scene;
         var frame = Frame(app);
         var grid = scene.LogDensity!;
@@ -99,7 +90,7 @@ public sealed class HeadlessRenderTests
         // Brightness of the heatmap pixel over each cell centre, against the cell's log-density: viridis brightens
         // monotonically, so the correlation over cells must be strongly positive. White sample dots are skipped.
         var pairs = new List<(double LogP, double Brightness)>();
-        var view = LastView(app, scene);
+        var view = scene.LastView;
         for (int cell = 0; cell < grid.Length; cell += 7)
         {
             int row = cell / side, column = cell % side;
@@ -113,13 +104,6 @@ public sealed class HeadlessRenderTests
         }
         Assert.True(pairs.Count > 100, $"enough cells on screen ({pairs.Count})");
         Assert.True(Correlation(pairs) > 0.8, $"brightness follows log p (correlation {Correlation(pairs):F2})");
-    }
-
-    static ViewTransform LastView(ViewerApp app, DensityScene scene)
-    {
-        // The density scene fits its first grid's window into the plot area below the status line.
-        var (x0, x1, y0, y1) = scene.GridWindow;
-        return ViewTransform.Fit(x0, x1, y0, y1, new RectangleF(10, 50, Width - 110, Height - 60));
     }
 
     static double Correlation(List<(double X, double Y)> pairs)
@@ -144,7 +128,8 @@ public sealed class HeadlessRenderTests
         {
             Skip.If(true, $"the MNIST test images are not on this machine: {e.Status.Detail}");
         }
-        using var app = await App(server, 3, "realnvp-mnist", _ => true);
+        using var driven = await App(server, 3, "realnvp-mnist", _ => true);
+        var app = driven.App;
         var scene = (InterpolationScene)app.Scene;
         for (int pair = 0; pair < 4; pair++)
         {

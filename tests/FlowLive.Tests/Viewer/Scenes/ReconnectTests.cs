@@ -1,6 +1,5 @@
 extern alias viewer;
 using FlowLive.Tests.Server;
-using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
 using viewer::FlowLive.Viewer.Scenes;
 
@@ -13,11 +12,10 @@ public sealed class ReconnectTests
     {
         var first = await RunningServer.Kestrel();
         int port = new Uri(first.Address).Port;
-        using var link = new ServerLink([first.Address]);
-        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings { Points = 5_000 });
-        using var app = new ViewerApp(context, [new FlowStepsScene()], 0, "two_moons-realnvp");
+        using var driven = await AppDriver.Start(first, a => a.Scene is FlowStepsScene { Trace.Complete: true }, "the first trace",
+            model: "two_moons-realnvp", points: 5_000);
+        var app = driven.App;
         var scene = (FlowStepsScene)app.Scene;
-        await AppDriver.Until(app, () => scene.Trace is { Complete: true }, "the first trace");
 
         await first.DisposeAsync();
         app.Command(ViewerCommand.Resample); // asks the server again while it is gone

@@ -1,7 +1,6 @@
 extern alias viewer;
 using FlowLive.Protos.V1;
 using FlowLive.Tests.Server;
-using viewer::FlowLive.Viewer.Client;
 using viewer::FlowLive.Viewer.Engine;
 using viewer::FlowLive.Viewer.Scenes;
 
@@ -13,11 +12,9 @@ public sealed class TrainingSceneTests
     public async Task Pressing_T_trains_on_the_server_and_the_scene_shows_snapshots_and_curves_until_it_succeeds()
     {
         await using var server = await RunningServer.InMemory();
-        var link = new ServerLink(server.Channel, [server.Address]);
-        var context = new ViewerContext(link, new MessageQueue(), new ViewerSettings());
-        var scene = new TrainingScene();
-        using var app = new ViewerApp(context, [scene]);
-        await AppDriver.Until(app, () => app.Model is not null, "the model list");
+        using var driven = await AppDriver.Start(server, a => a.Model is not null, "the model list", scene: SceneCatalog.IndexOf("training"));
+        var app = driven.App;
+        var scene = (TrainingScene)app.Scene;
         app.Command(ViewerCommand.StartTraining);
         await AppDriver.Until(app, () => scene.Job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled }, "the job to end", seconds: 90);
         Assert.Equal(JobState.Succeeded, scene.Job!.State);
@@ -28,6 +25,5 @@ public sealed class TrainingSceneTests
         Assert.Contains(renderer.Texts, t => t.Contains("succeeded"));
         var models = await server.Models.ListModelsAsync(new ListModelsRequest());
         Assert.Contains(models.Models, m => m.Name == scene.Job.Model);
-        link.Dispose();
     }
 }
