@@ -31,6 +31,8 @@ public static class ServerBinding
                 $"is {(key.Trim().Length == 0 ? "empty" : "too short")}: use at least {MinimumApiKeyLength} characters (e.g. `openssl rand -hex 32`), or unset it");
         if (settings.LogFormat is not ("text" or "json"))
             throw new ServerConfigurationException("--log-format", $"must be text or json, got '{settings.LogFormat}'");
+        if (settings.TorchThreads < 0)
+            throw new ServerConfigurationException("--threads", $"must be 0 (one thread per compute worker) or more, got {settings.TorchThreads}");
         if (!(settings.ShutdownSeconds >= 0))
             throw new ServerConfigurationException("FlowLive:ShutdownSeconds", $"must be 0 or more, got {settings.ShutdownSeconds}");
         if (settings.ModelsDirectory is { Length: > 0 } dir && !Directory.Exists(dir))
@@ -66,4 +68,6 @@ public static class ServerBinding
 public sealed class ServerConfigurationException(string setting, string problem) : Exception($"{setting} {problem}")
 {
     public string Setting { get; } = setting;
+    /// <summary>What is wrong with the setting, without its name.</summary>
+    public string Problem { get; } = problem;
 }

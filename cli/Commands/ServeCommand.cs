@@ -36,7 +36,6 @@ public static class ServeCommand
         };
         command.SetAction(parsed =>
         {
-            if (parsed.GetValue(threads) < 0) throw new UsageException("--threads", "must be 0 (automatic) or more");
             var key = parsed.GetValue(apiKeyFile) is { } keyFile ? ApiKeyFile.Read(keyFile) : null;
             WebApplicationRun(output, settings =>
             {
@@ -46,7 +45,7 @@ public static class ServeCommand
                 settings.Device = parsed.GetValue(device)!;
                 settings.Insecure |= parsed.GetValue(insecure);
                 settings.IncludeBundled &= !parsed.GetValue(noBundled);
-                if (parsed.GetValue(threads) > 0) settings.TorchThreads = parsed.GetValue(threads);
+                if (parsed.GetValue(threads) != 0) settings.TorchThreads = parsed.GetValue(threads);
                 if (parsed.GetValue(certificate) is { } cert) settings.CertificatePath = cert.FullName;
                 if (parsed.GetValue(certificateKey) is { } certKey) settings.CertificateKeyPath = certKey.FullName;
                 if (key is not null) settings.ApiKey = key;
@@ -67,7 +66,7 @@ public static class ServeCommand
         }
         catch (ServerConfigurationException e)
         {
-            throw new UsageException(e.Setting, e.Message[(e.Setting.Length + 1)..]);
+            throw new UsageException(e.Setting, e.Problem);
         }
         app.Start();
         var metrics = FlowLiveServer.MetricsAddress(app) is { } scrape ? $", metrics at {scrape}" : "";

@@ -24,6 +24,18 @@ public sealed class BindingTests : IDisposable
     }
 
     [Fact]
+    public void A_negative_thread_count_is_refused_from_configuration_and_from_the_command_line()
+    {
+        var error = Assert.Throws<ServerConfigurationException>(() => FlowLiveServer.Build([], s => { s.Port = 0; s.TorchThreads = -1; }));
+        Assert.Equal("--threads", error.Setting);
+        Assert.Equal("must be 0 (one thread per compute worker) or more, got -1", error.Problem);
+
+        var serve = FlowLive.Tests.Cli.CliRunner.Run("serve", "--threads", "-1", "--port", "0");
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains("--threads: must be 0", serve.Error);
+    }
+
+    [Fact]
     public async Task With_a_certificate_the_server_speaks_TLS_to_a_client_that_trusts_it()
     {
         var (pfx, thumbprint) = SelfSignedCertificate(directory, "pfx-password");
