@@ -11,8 +11,11 @@ namespace FlowLive.Vae;
 /// FlowLive flow over the latent space (<see cref="LatentPriors"/>: Gaussian, mixture of Gaussians or a flow).
 ///
 /// ELBO(x) = E_q[log p(x | z)] - KL(q(z | x) || p(z)), estimated with one reparameterised sample z = mu + sigma eps:
-/// log p(x | z) - KL in closed form for the N(0, I) prior (as the exercise's td.kl_divergence), and the Monte Carlo
-/// form log p(x | z) + log p(z) - log q(z | x) for the others, which have no closed form. The training loss is
+/// log p(x | z) - KL in closed form for the N(0, I) prior (as the exercise's td.kl_divergence). The other priors have
+/// no closed form; their KL is written KL(q || N(0, I)) + E_q[log N(z; 0, I) - log p(z)], the first term exact and
+/// only the second estimated at z. It has the mean of the exercise's log q(z | x) - log p(z), but its noise comes only
+/// from where p differs from N(0, I) (a control variate): a flow prior starts as N(0, I) and a noisy KL gradient
+/// would make it train worse than the Gaussian it can represent. The training loss is
 /// -ELBO per image in nats. Every random number comes from a caller's <see cref="Generator"/>; public methods that
 /// return tensors own a dispose scope and move only their results out.
 /// </summary>
@@ -78,7 +81,7 @@ public sealed class BernoulliVae : IDisposable
 
     /// <summary>
     /// The two terms of the ELBO, each [batch]: log p(x | z) at one reparameterised z ~ q(z | x), and the KL term
-    /// (closed form for the N(0, I) prior, otherwise log q(z | x) - log p(z) at the same z).
+    /// (closed form for the N(0, I) prior, otherwise KL(q || N(0, I)) + log N(z; 0, I) - log p(z) at the same z).
     /// </summary>
     public (Tensor reconstruction, Tensor kl) ElboTerms(Tensor x, Generator generator)
     {
@@ -89,7 +92,7 @@ public sealed class BernoulliVae : IDisposable
         var reconstruction = BernoulliDecoder.LogProb(flat, Decoder.Logits(z));
         var kl = LatentPriors.IsStandardGaussian(Prior)
             ? GaussianEncoder.KlToStandardNormal(mean, logStd)
-            : GaussianEncoder.LogProb(z, mean, logStd) - Prior.LogProb(z);
+            : GaussianEncoder.KlToStandardNormal(mean, logStd) + GaussianEncoder.LogStandardNormal(z) - Prior.LogProb(z);
         return (reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
     }
 

@@ -47,6 +47,13 @@ public sealed class GaussianEncoder : nn.Module
         return (-0.5 * standardized.pow(2) - logStd - 0.5 * LogTwoPi).sum(-1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>log N(z; 0, I) summed over the M dimensions: [batch].</summary>
+    public static Tensor LogStandardNormal(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        return (-0.5 * z.pow(2) - 0.5 * LogTwoPi).sum(-1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>
     /// KL(N(mu, diag(sigma^2)) || N(0, I)) = 1/2 sum_i (mu_i^2 + sigma_i^2 - 1 - 2 log sigma_i) (Kingma and Welling 2014,
     /// appendix B): what td.kl_divergence gives for the exercise's Gaussian prior. [batch].
