@@ -56,6 +56,7 @@ public static class ComputeWorkloads
             var flow = Build(spec);
             int n = Pick(size, 100_000, 1000);
             var z = Draw(n, flow.LatentShape[0]);
+            flow.Train(false);
             return new PreparedWorkload(() =>
             {
                 using var _ = no_grad();
@@ -69,6 +70,7 @@ public static class ComputeWorkloads
             var flow = Build(spec);
             int side = Pick(size, 512, 32);
             var points = GridPoints(side);
+            flow.Train(false);
             return new PreparedWorkload(() =>
             {
                 using var _ = no_grad();
