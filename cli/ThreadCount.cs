@@ -1,3 +1,4 @@
+using FlowLive.Flows.Nets;
 using System.CommandLine;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public static class ThreadCount
     public static long LargestProduct(nn.Module model, long rows)
     {
         if (model.modules().Any(m => m is Conv2d)) return long.MaxValue;
-        long widest = model.modules().OfType<Linear>().Select(l => l.in_features * l.out_features).DefaultIfEmpty(0).Max();
+        long widest = DenseLayers.Shapes(model).Select(l => l.Inputs * l.Outputs).DefaultIfEmpty(0).Max();
         return widest * rows;
     }
 

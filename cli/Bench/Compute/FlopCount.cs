@@ -1,4 +1,4 @@
-using TorchSharp.Modules;
+using FlowLive.Flows.Nets;
 using static TorchSharp.torch;
 
 namespace FlowLive.Cli.Bench.Compute;
@@ -11,7 +11,7 @@ namespace FlowLive.Cli.Bench.Compute;
 public static class FlopCount
 {
     public static double LinearPerRow(nn.Module module) =>
-        module.modules().OfType<Linear>().Sum(l => 2.0 * l.in_features * l.out_features);
+        DenseLayers.Shapes(module).Sum(l => 2.0 * l.Inputs * l.Outputs);
 
     /// <summary>A training step is the forward pass plus a backward pass of about twice its cost (input and weight gradients).</summary>
     public const double TrainingStepPasses = 3;

@@ -27,12 +27,12 @@ public static class Subnet
         long width = inputs;
         for (int i = 0; i < spec.Depth; i++)
         {
-            layers.Add(nn.Linear(width, spec.Hidden));
+            layers.Add(new NarrowLinear(width, spec.Hidden));
             layers.Add(ActivationModule(spec.Activation));
             width = spec.Hidden;
         }
-        var last = nn.Linear(width, outputs);
-        ZeroInit(last.weight!, last.bias);
+        var last = new NarrowLinear(width, outputs);
+        ZeroInit(last.Weight, last.Bias);
         layers.Add(last);
         return nn.Sequential(layers);
     }
