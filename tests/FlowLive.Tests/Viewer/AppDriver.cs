@@ -64,7 +64,8 @@ public static class AppDriver
     /// A link of the app's own: the server's channel belongs to the server (a shared server outlives the app), so an
     /// in-memory server gets a second channel over its handler, a Kestrel one a connection by address.
     /// </summary>
-    private static ServerLink LinkTo(RunningServer server) =>
+    /// <summary>A link to <paramref name="server"/> through its in-memory handler (or its address, for a Kestrel server).</summary>
+    public static ServerLink LinkTo(RunningServer server) =>
         server.App.Services.GetRequiredService<IServer>() is TestServer test
             ? new ServerLink(GrpcChannel.ForAddress(test.BaseAddress, new GrpcChannelOptions { HttpHandler = test.CreateHandler() }), [server.Address])
             : new ServerLink([server.Address]);

@@ -43,6 +43,22 @@ public class GlfwWindowTests
     }
 
     [SkippableFact]
+    public async Task TheWholeViewerRunsInAWindowShowsTheStreamedPointsAndAnswersKeysFromTheXServer()
+    {
+        SkipUnlessGlfw();
+        Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
+        using var xvfb = XvfbServer.Start();
+
+        var result = await SelfProcess.RunAsync(WindowChecks.WholeApp, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
+
+        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
+        Assert.Contains("trace: 20,000 points", result.Output);
+        Assert.Contains("screenshot: 640x480", result.Output);
+        Assert.Contains("quit: the loop ended on Q", result.Output);
+        Assert.DoesNotContain("GLFW:", result.Error);
+    }
+
+    [SkippableFact]
     public async Task WithoutADisplayTheWindowSaysSoAndPointsToHeadlessRendering()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "DISPLAY is how X11 finds its server");

@@ -11,12 +11,13 @@ internal static class TestAssemblyEntry
         [WindowChecks.OpenRenderResizeClose] => WindowChecks.RunOpenRenderResizeClose(),
         [WindowChecks.KeyFromXServer] => WindowChecks.RunKeyFromXServer(),
         [WindowChecks.NoDisplay] => WindowChecks.RunNoDisplay(),
+        [WindowChecks.WholeApp] => WholeAppCheck.Run().GetAwaiter().GetResult(),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}");
+        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}, {WindowChecks.WholeApp}");
         return 2;
     }
 }

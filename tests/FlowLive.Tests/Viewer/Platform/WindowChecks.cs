@@ -16,6 +16,7 @@ internal static class WindowChecks
     public const string OpenRenderResizeClose = "window-open-render-resize-close";
     public const string KeyFromXServer = "window-key-from-x-server";
     public const string NoDisplay = "window-no-display";
+    public const string WholeApp = "window-whole-app";
 
     private static readonly Rgb Teal = new(0, 128, 128);
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
@@ -115,7 +116,7 @@ internal static class WindowChecks
         throw new TimeoutException($"the expected event did not arrive within {EventTimeout.TotalSeconds} s; saw: [{string.Join(", ", seen)}]");
     }
 
-    private static void Require(bool condition, string failure)
+    internal static void Require(bool condition, string failure)
     {
         if (!condition) throw new InvalidOperationException(failure);
     }
