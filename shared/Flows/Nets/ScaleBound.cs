@@ -18,7 +18,8 @@ public static class ScaleBounds
         using var scope = NewDisposeScope();
         var bounded = bound switch
         {
-            ScaleBound.Tanh => (raw / clamp).tanh() * clamp,
+            // Clamp 1 (a scale net ending in tanh, as the Keras and DTU exercises write it) needs no rescaling ops.
+            ScaleBound.Tanh => clamp == 1 ? raw.tanh() : (raw / clamp).tanh() * clamp,
             ScaleBound.SoftClamp => (raw / clamp).atan() * (0.636 * clamp),
             _ => throw new ArgumentOutOfRangeException(nameof(bound), bound, null),
         };
