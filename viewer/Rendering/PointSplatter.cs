@@ -17,6 +17,9 @@ public sealed class PointSplatter
     /// <summary>Below this many points one lane does it all: splitting costs a second sum buffer to clear and merge.</summary>
     private const int ParallelFrom = 150_000;
 
+    /// <summary>From this many pixels the resolve is split across the cores (a 1280x720 frame is 921,600).</summary>
+    private const int ParallelResolveFrom = 200_000;
+
     private Lane[] lanes = [];
     private byte[] opacity = [];
     private int opacityFor = -1;
@@ -41,19 +44,36 @@ public sealed class PointSplatter
         else
             Parallel.For(0, lanes.Length, k =>
                 lanes[k].Splat(from, to, t, colours, k * share, Math.Min(count, (k + 1) * share), projection, size));
-        Resolve(target, Math.Max(4, count / Math.Max(1, size / 8)));
+        var opacity = OpacityTable(Math.Max(4, count / Math.Max(1, size / 8)));
+        int bands = size >= ParallelResolveFrom ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1;
+        if (bands == 1) Resolve(target.Pixels, opacity, 0, size);
+        else
+        {
+            // Each core resolves a band of pixels (whatever number of lanes added into them).
+            int band = (size + bands - 1) / bands;
+            Parallel.For(0, bands, k => Resolve(target.Pixels, opacity, k * band, Math.Min(size, (k + 1) * band)));
+        }
+        foreach (var lane in lanes) lane.Clean = true;
+        target.Touch();
     }
 
-    /// <summary>Mean colour per pixel over every lane; opacity rises with the number of points (log scale) up to <paramref name="saturation"/>.</summary>
-    private void Resolve(RgbaImage target, int saturation)
+    /// <summary>
+    /// Pixels [<paramref name="start"/>, <paramref name="end"/>): the mean colour over every lane; opacity rises with the
+    /// number of points (a log scale, from <paramref name="opacity"/>). Each sum is zeroed as it is read, so the next
+    /// frame starts from clean sums without a pass of its own over them.
+    /// </summary>
+    private void Resolve(byte[] pixels, byte[] opacity, int start, int end)
     {
-        var pixels = target.Pixels;
-        var opacity = OpacityTable(saturation);
         var first = lanes[0].Sums;
-        for (int k = 0; k < first.Length; k++)
+        for (int k = start; k < end; k++)
         {
             var sum = first[k];
-            for (int lane = 1; lane < lanes.Length; lane++) sum.Add(lanes[lane].Sums[k]);
+            first[k] = default;
+            for (int lane = 1; lane < lanes.Length; lane++)
+            {
+                sum.Add(lanes[lane].Sums[k]);
+                lanes[lane].Sums[k] = default;
+            }
             int n = sum.Count;
             int o = 4 * k;
             if (n == 0)
@@ -74,7 +94,6 @@ public sealed class PointSplatter
             }
             pixels[o + 3] = opacity[Math.Min(n, opacity.Length - 1)];
         }
-        target.Touch();
     }
 
     /// <summary>
@@ -112,10 +131,14 @@ public sealed class PointSplatter
 
         public Accumulator[] Sums { get; private set; } = [];
 
+        /// <summary>True when every sum is zero (new, or zeroed by the last resolve), so the next splat need not clear them.</summary>
+        public bool Clean { get; set; }
+
         public void Splat(PointStates from, PointStates to, float t, Rgba[] colours, int start, int end, in Projection p, int size)
         {
             if (Sums.Length != size) Sums = new Accumulator[size];
-            else Array.Clear(Sums);
+            else if (!Clean) Array.Clear(Sums);
+            Clean = false;
             var sums = Sums;
             int width = p.Width, height = p.Height, footprint = p.Footprint, half = footprint / 2;
             for (int first = start; first < end; first += Block)
