@@ -1,5 +1,6 @@
 extern alias viewer;
 using System.Runtime.InteropServices;
+using FlowLive.Tests.Support;
 using viewer::FlowLive.Viewer.Platform;
 
 namespace FlowLive.Tests.Viewer.Platform;
@@ -16,11 +17,8 @@ public class GlfwWindowTests
     public async Task AWindowOpensRendersWhatWasDrawnResizesGoesFullscreenAndCloses()
     {
         SkipUnlessGlfw();
-        using var xvfb = XvfbServer.Start();
+        var result = await OnXvfb(WindowChecks.OpenRenderResizeClose);
 
-        var result = await SelfProcess.RunAsync(WindowChecks.OpenRenderResizeClose, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
-
-        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains("opened: 320x240", result.Output);
         Assert.Contains("frame 2: 320x240 as drawn", result.Output);
         Assert.Contains("frame after resize: 400x300 as drawn", result.Output);
@@ -34,11 +32,8 @@ public class GlfwWindowTests
     {
         SkipUnlessGlfw();
         Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
-        using var xvfb = XvfbServer.Start();
+        var result = await OnXvfb(WindowChecks.KeyFromXServer);
 
-        var result = await SelfProcess.RunAsync(WindowChecks.KeyFromXServer, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
-
-        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains("keys: KeyEvent { Key = A, Action = Press", result.Output);
     }
 
@@ -47,11 +42,8 @@ public class GlfwWindowTests
     {
         SkipUnlessGlfw();
         Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
-        using var xvfb = XvfbServer.Start();
+        var result = await OnXvfb(WindowChecks.WholeApp);
 
-        var result = await SelfProcess.RunAsync(WindowChecks.WholeApp, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
-
-        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains("trace: 20,000 points", result.Output);
         Assert.Contains("screenshot: 640x480", result.Output);
         Assert.Contains("quit: the loop ended on Q", result.Output);
@@ -67,6 +59,15 @@ public class GlfwWindowTests
 
         Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
         Assert.Contains($"unavailable: {WindowUnavailableException.NoDisplay}", result.Output);
+    }
+
+    /// <summary>Runs a window check in a child process on a private Xvfb and asserts it succeeded.</summary>
+    private static async Task<ExternalProcess.Outcome> OnXvfb(string check)
+    {
+        using var xvfb = XvfbServer.Start();
+        var result = await SelfProcess.RunAsync(check, new Dictionary<string, string?> { ["DISPLAY"] = xvfb.Display }, ChildTimeout);
+        Assert.True(result.ExitCode == 0, SelfProcess.Describe(result));
+        return result;
     }
 
     private static void SkipUnlessGlfw()
