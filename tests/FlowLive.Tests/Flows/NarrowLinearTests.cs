@@ -28,6 +28,8 @@ public sealed class NarrowLinearTests
         var grads = autograd.grad([y], [x, layer.Weight, layer.Bias], [upstream]);
         var expectedGrads = autograd.grad([expected], [x, layer.Weight, layer.Bias], [upstream]);
         for (int i = 0; i < 3; i++) Numeric.AssertClose(expectedGrads[i], grads[i], 1e-12, $"gradient {i}");
+        using (no_grad()) // where the narrow forms are used
+            Numeric.AssertClose(nn.functional.linear(x, layer.Weight, layer.Bias), layer.forward(x), 1e-12, "forward without gradients");
     }
 
     [Fact]
