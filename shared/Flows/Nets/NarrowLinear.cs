@@ -8,10 +8,10 @@ namespace FlowLive.Flows.Nets;
 /// y = x Wᵀ + b with nn.Linear's weights, names ("weight" [outputs, inputs], "bias" [outputs]) and initialisation,
 /// for coupling nets whose ends are narrow (a 2-D flow's conditioner maps 1 value to 16 and 16 to 2). libtorch's BLAS
 /// (MKL) is slow for products with one or two columns on a side, so a layer with one input or at most two outputs
-/// computes (W xᵀ + b)ᵀ, the same product transposed, which MKL does well: measured with `./flowlive bench --threads 1`,
-/// the Radboud flow's 100,000-point Trace took 20 ms instead of 43 and its 512 x 512 density grid 71 ms instead of 104 (docs/performance.md); only without gradients (see
-/// <see cref="forward"/>). Wider layers use nn.functional.linear.
-/// The result is a transposed view; model files cannot tell the layer from nn.Linear.
+/// computes (W xᵀ + b)ᵀ, the same product transposed, which MKL does well, wherever no gradient is recorded (see
+/// <see cref="forward"/>): measured with `./flowlive bench --threads 1`, the Radboud flow's 100,000-point Trace took
+/// 20 ms instead of 43 and its 512 x 512 density grid 71 ms instead of 104 (docs/performance.md). Wider layers use
+/// nn.functional.linear. The result is a transposed view; model files cannot tell the layer from nn.Linear.
 /// </summary>
 public sealed class NarrowLinear : nn.Module<Tensor, Tensor>
 {
