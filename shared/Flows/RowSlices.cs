@@ -8,12 +8,8 @@ public static class RowSlices
     /// <summary>f over [rows]-row slices of <paramref name="batch"/>, concatenated: the same values as f(batch) for row-independent f.</summary>
     public static Tensor Map(Tensor batch, long rows, Func<Tensor, Tensor> f)
     {
-        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "a slice holds at least one row");
         using var scope = NewDisposeScope();
-        var parts = new List<Tensor>();
-        for (long first = 0; first < batch.shape[0]; first += rows)
-            parts.Add(f(batch.narrow(0, first, Math.Min(rows, batch.shape[0] - first))));
-        return cat(parts, 0).MoveToOuterDisposeScope();
+        return MapMany(batch, rows, slice => [f(slice)])[0].MoveToOuterDisposeScope();
     }
 
     /// <summary>As <see cref="Map"/> for an f that returns several tensors of the same batch: each is joined on its own.</summary>
