@@ -65,12 +65,11 @@ public static class RunDatasets
         }
         int validationCount = Math.Clamp(o.ValidationSize, 0, train.Count - 1);
         if (o.ValidationSize > 0 && validationCount == 0) throw new ArgumentException("Data.ValidationSize: the training split is too small to hold any out");
-        var fit = train.Subset(0, train.Count - validationCount);
-        var held = validationCount > 0 ? train.Subset(train.Count - validationCount, validationCount) : null;
-        var measured = test.Subset(0, Math.Min(Math.Max(o.TestSize, 1), test.Count));
+        var (fit, held) = StratifiedSplit.HoldOut(train, validationCount);
+        var measured = StratifiedSplit.Take(test, Math.Max(o.TestSize, 1));
         string name = request.Dataset.ToLowerInvariant();
         string description = $"{name} {train.Height}x{train.Width} ({fit.Count:N0} training, {validationCount:N0} validation, {measured.Count:N0} test images)";
-        return (TrainingData.Finite(fit.ToTensor(), held?.ToTensor(), measured.ToTensor(), description), name, description);
+        return (TrainingData.Finite(fit.ToTensor(), validationCount > 0 ? held.ToTensor() : null, measured.ToTensor(), description), name, description);
     }
 
 }

@@ -35,7 +35,7 @@ public sealed record DataOptions
 {
     /// <summary>2-D sets: a finite training set of this many points drawn once (epochs); null = fresh points every step.</summary>
     public int? TrainSize { get; init; }
-    /// <summary>Held-out points (2-D) or images taken from the end of the training split (images), for early stopping.</summary>
+    /// <summary>Held-out points (2-D) or images held out of the training split, every class in proportion (images; see StratifiedSplit), for early stopping.</summary>
     public int ValidationSize { get; init; } = 10_000;
     /// <summary>Points (2-D, fresh, with their own seed) or test-split images the reported figure is measured on.</summary>
     public int TestSize { get; init; } = 10_000;

@@ -45,7 +45,7 @@ public static class VaeExperiment
     public static readonly IReadOnlyList<string> PriorNames = ["gaussian", "mog", "flow"];
 
     /// <summary>
-    /// Trains the three VAEs one after another on <paramref name="train"/> (the last ValidationImages held out) and
+    /// Trains the three VAEs one after another on <paramref name="train"/> (ValidationImages of it held out, every class in proportion) and
     /// measures them on <paramref name="test"/>; images are thresholded at 127 as in the exercise.
     /// </summary>
     public static Result Run(ImageDataset train, ImageDataset test, Options options, TrainingOptions training, ITrainingObserver? observer = null,
@@ -57,8 +57,8 @@ public static class VaeExperiment
         var clock = Stopwatch.StartNew();
         // No dispose scope around the models: their weights must outlive this call.
         var testImages = BinarizedImages.Threshold(test);
-        using var data = TrainingData.Finite(BinarizedImages.Threshold(train.Subset(0, train.Count - held)),
-            BinarizedImages.Threshold(train.Subset(train.Count - held, held)), null,
+        var (fit, validation) = StratifiedSplit.HoldOut(train, held);
+        using var data = TrainingData.Finite(BinarizedImages.Threshold(fit), BinarizedImages.Threshold(validation), null,
             $"binarised digits ({train.Count - held:N0} training, {held:N0} validation, {testImages.shape[0]:N0} test)");
         var results = new List<PriorResult>();
         try

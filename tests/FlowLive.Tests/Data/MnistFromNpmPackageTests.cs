@@ -77,4 +77,13 @@ public sealed class MnistFromNpmPackageTests(RealMnistPackage package) : IClassF
         MnistFromNpm.Prepare(package.DataDir, log.Add);
         Assert.Contains(log, line => line.Contains("nothing to do"));
     }
+
+    [FactRequiringNpm]
+    public void The_digits_validation_split_holds_every_digit_in_proportion()
+    {
+        var train = Mnist.Load(package.Data.Path, DataSplit.Train);
+        var held = StratifiedSplit.HoldOut(train, 1000).Held.ClassCounts();
+        for (int digit = 0; digit < 10; digit++)
+            Assert.InRange(held[digit], 1000 * TrainPerClass[digit] / 8337, 1000 * TrainPerClass[digit] / 8337 + 1);
+    }
 }
