@@ -79,6 +79,32 @@ public sealed class FlowTrace
         if (k == LayerCount) Received = Math.Max(Received, offset + n);
     }
 
+    /// <summary>
+    /// The same complete trace with its points in <paramref name="order"/> (new index i holds old point order[i]), every
+    /// state, colour, log-det and log-density moved alike; see <see cref="SpatialOrder"/> for why.
+    /// </summary>
+    public FlowTrace Reordered(int[] order)
+    {
+        if (!Complete) throw new InvalidOperationException("only a complete trace can be reordered");
+        if (order.Length != Total) throw new ArgumentException($"the order has {order.Length} points, the trace {Total}", nameof(order));
+        var copy = new FlowTrace(Model, Total, LayerCount, LayerKinds, Seed, LogDet is not null) { Received = Total };
+        for (int k = 0; k <= LayerCount; k++)
+        {
+            Gather(States[k].X, copy.States[k].X, order);
+            Gather(States[k].Y, copy.States[k].Y, order);
+            copy.States[k].Count = Total;
+            if (LogDet is not null) Gather(LogDet[k], copy.LogDet![k], order);
+            if (LogProb is not null) Gather(LogProb[k], copy.LogProb![k], order);
+        }
+        Gather(Colours, copy.Colours, order);
+        return copy;
+    }
+
+    private static void Gather<T>(T[] from, T[] to, int[] order)
+    {
+        for (int i = 0; i < order.Length; i++) to[i] = from[order[i]];
+    }
+
     /// <summary>Hue by the base angle (as the demo's figures colour points), a little darker towards the centre.</summary>
     private void Colour(int offset, ReadOnlySpan<float> basePoints)
     {

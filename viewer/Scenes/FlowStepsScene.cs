@@ -37,6 +37,8 @@ public sealed class FlowStepsScene : Scene
     private const int LogDetPoints = 200_000;
     private const int GridLines = 13, GridLinePoints = 120;
     private const int HalfResolutionFrom = 500_000;
+    /// <summary>From this many points the complete trace is put in spatial order (below it the splat's sums fit in cache anyway).</summary>
+    private const int SpatialOrderFrom = 100_000;
 
     public override string Title => "Flow steps";
 
@@ -116,7 +118,11 @@ public sealed class FlowStepsScene : Scene
                 Context.Queue.Post(() =>
                 {
                     target.Add(message);
-                    if (target.Complete && ReferenceEquals(target, trace)) Arrived(target);
+                    if (target.Complete && ReferenceEquals(target, trace))
+                    {
+                        Arrived(target);
+                        OrderSpatially(target);
+                    }
                 });
             }
         }, Streams);
@@ -141,6 +147,24 @@ public sealed class FlowStepsScene : Scene
             using var call = Context.Server.Models.DensityGrid(request, cancellationToken: cancellation);
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
                 Context.Queue.Post(() => layers.Add(message));
+        }, Streams);
+    }
+
+    /// <summary>
+    /// A big trace, once complete, is copied into spatial order (<see cref="SpatialOrder"/>; its base positions set it,
+    /// so every layer's state follows) off the render thread, and shown from the next update on: the same picture, drawn
+    /// faster. Points then no longer sit in the server's order.
+    /// </summary>
+    private void OrderSpatially(FlowTrace complete)
+    {
+        if (complete.Total < SpatialOrderFrom) return;
+        _ = Task.Run(() =>
+        {
+            var ordered = complete.Reordered(SpatialOrder.Of(complete.States[0], complete.Total));
+            Context.Queue.Post(() =>
+            {
+                if (ReferenceEquals(trace, complete)) trace = ordered;
+            });
         }, Streams);
     }
 
