@@ -52,7 +52,10 @@ public sealed class FlowStepsScene : Scene
     /// <summary>Data to pixels as last drawn (probing a click and tests use it).</summary>
     public ViewTransform LastView { get; private set; }
 
-    public override bool Ready => trace is { Complete: true } && (!Context.Settings.ShowDensity || densities is { Complete: true });
+    public override bool Ready => trace is { Complete: true } && !ordering && (!Context.Settings.ShowDensity || densities is { Complete: true });
+
+    /// <summary>A copy of the trace in spatial order is being made (<see cref="OrderSpatially"/>).</summary>
+    private bool ordering;
 
     public override double StorySeconds => trace is null ? 6 : animation.RoundTripSeconds;
 
@@ -86,6 +89,7 @@ public sealed class FlowStepsScene : Scene
     protected override void Started()
     {
         trace = null;
+        ordering = false;
         densities = null;
         bounds = null;
         boundsSoFar = null;
@@ -158,12 +162,15 @@ public sealed class FlowStepsScene : Scene
     private void OrderSpatially(FlowTrace complete)
     {
         if (complete.Total < SpatialOrderFrom) return;
+        ordering = true;
         _ = Task.Run(() =>
         {
             var ordered = complete.Reordered(SpatialOrder.Of(complete.States[0], complete.Total));
             Context.Queue.Post(() =>
             {
-                if (ReferenceEquals(trace, complete)) trace = ordered;
+                if (!ReferenceEquals(trace, complete)) return;
+                trace = ordered;
+                ordering = false;
             });
         }, Streams);
     }
