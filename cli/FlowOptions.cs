@@ -42,6 +42,11 @@ public sealed class FlowOptions
         Description = "early stopping: validations without improvement before stopping (0 = never); the best weights are kept",
         DefaultValueFactory = _ => 0,
     };
+    public Option<double> ValidationTrim { get; } = new("--validation-trim")
+    {
+        Description = "judge validation (early stopping, best weights) by the mean without this fraction of the worst samples, e.g. 0.005; 0 = the plain mean",
+        DefaultValueFactory = _ => 0,
+    };
     public Option<int> ValidateEvery { get; } = new("--validate-every")
     {
         Description = "evaluate the validation set every N steps (0 = each epoch, or at each report for fresh data)",
@@ -102,7 +107,7 @@ public sealed class FlowOptions
 
     public IEnumerable<Option> All => full
         ? [Preset, Dataset, Flow, Layers, Hidden, Base, Steps, Epochs, TrainSize, BatchSize, LearningRate, Schedule, Patience, ValidateEvery,
-           Seed, Device, Threads, ImageSize, Levels, Dequantization, DataDir, Target]
+           ValidationTrim, Seed, Device, Threads, ImageSize, Levels, Dequantization, DataDir, Target]
         : [Dataset, Flow, Layers, Hidden, Base, Steps, BatchSize, LearningRate, Seed, Device, Threads];
 
     public void AddTo(Command command)
@@ -200,6 +205,12 @@ public sealed class FlowOptions
             if (patience < 0) throw new UsageException("--patience", "must be 0 (never stop early) or more");
             training = training with { Patience = patience };
         }
+        if (full && Set(ValidationTrim))
+        {
+            double trim = parsed.GetValue(ValidationTrim);
+            if (!(trim >= 0 && trim < 0.5)) throw new UsageException("--validation-trim", $"must be in [0, 0.5), got {trim}");
+            training = training with { ValidationTrim = trim };
+        }
         if (full && Set(ValidateEvery))
         {
             int every = parsed.GetValue(ValidateEvery);
@@ -211,7 +222,7 @@ public sealed class FlowOptions
         if (training.Schedule is StepDecaySchedule && !(images || data.TrainSize is not null))
             throw new UsageException("--schedule", "step decay counts epochs, which need a finite training set: add --train-size N, or use cosine");
         if (request.Target is not null)
-            foreach (var dataOnly in new Option[] { Patience, ValidateEvery, TrainSize, Epochs })
+            foreach (var dataOnly in new Option[] { Patience, ValidateEvery, ValidationTrim, TrainSize, Epochs })
                 if (Given(parsed, dataOnly)) throw new UsageException(dataOnly.Name, "applies to training on data; a --target fit has no held-out data or epochs");
         if (preset is null || Given(parsed, Steps) || Given(parsed, Epochs))
             training = training with { ReportEvery = (int)Math.Max(1, TotalStepsGuess(training, data) / 10) };

@@ -130,7 +130,7 @@ public sealed class TrainingLoop
                 double? validation = null;
                 if (validate)
                 {
-                    validation = Evaluate(model, data.Validation!, options.BatchSize, options.Seed, RunSeeds.Validation);
+                    validation = Evaluate(model, data.Validation!, options.BatchSize, options.Seed, RunSeeds.Validation, options.ValidationTrim);
                     model.Train(true);
                     if (double.IsFinite(validation.Value) && (state.BestValidation is not double best || validation < best - options.MinImprovement))
                     {
@@ -216,22 +216,28 @@ public sealed class TrainingLoop
     /// Mean loss of <paramref name="set"/> in evaluation mode and without gradients, in batches; any noise comes from a
     /// generator of its own (the same every call), so the same weights always give the same figure.
     /// </summary>
-    public static double Evaluate(ITrainable model, Tensor set, int batchSize, long seed, ulong purpose)
+    /// <summary>
+    /// The mean loss over <paramref name="set"/>; with <paramref name="trim"/> &gt; 0, the mean after leaving out that
+    /// fraction of the largest losses (at least one sample is always kept).
+    /// </summary>
+    public static double Evaluate(ITrainable model, Tensor set, int batchSize, long seed, ulong purpose, double trim = 0)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var generator = RunSeeds.Generator(seed, purpose);
         model.Train(false);
-        double total = 0;
         long n = set.shape[0];
         int evaluationBatch = Math.Max(batchSize, 1024);
+        var losses = new List<Tensor>();
         for (long start = 0; start < n; start += evaluationBatch)
         {
-            using var inner = NewDisposeScope();
             var batch = set[TensorIndex.Slice(start, Math.Min(n, start + evaluationBatch))];
-            total += model.Loss(batch, generator).sum().to(float64).item<double>();
+            losses.Add(model.Loss(batch, generator).to(float64));
         }
-        return total / n;
+        var all = cat(losses);
+        long kept = Math.Max(1, n - (long)Math.Floor(trim * n));
+        if (kept < n) all = all.sort().Values[TensorIndex.Slice(0, kept)];
+        return all.sum().item<double>() / kept;
     }
 
     void WriteCheckpoint(string path, LoopState state, optim.Optimizer optimizer, byte[] goodWeights, byte[] goodOptimizer,

@@ -20,6 +20,13 @@ public sealed record TrainingOptions
     public int ValidateEvery { get; init; }
     /// <summary>Early stopping: stop after this many validations without improvement (0 = never stop early).</summary>
     public int Patience { get; init; }
+    /// <summary>
+    /// Validation (what early stopping and the best weights go by) is the mean loss after leaving out this fraction of
+    /// the worst validation samples; 0 = the plain mean. One odd digit among 1,000 (a 1 with a blot beside it) rose
+    /// from 11 to millions of bits/dim as Glow and RealNVP trained on, while train, test and every other validation
+    /// digit improved: its plain mean stopped both runs early at their worst.
+    /// </summary>
+    public double ValidationTrim { get; init; }
     /// <summary>An improvement smaller than this (nats) does not reset the patience.</summary>
     public double MinImprovement { get; init; } = 1e-4;
     /// <summary>Write a checkpoint every this many steps (0 = only on cancellation), when a checkpoint path is given.</summary>
@@ -43,6 +50,7 @@ public sealed record TrainingOptions
         if (Patience < 0) throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "patience must be 0 or more");
         if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be 0 or more");
         if (TimeBudget is { } budget && budget <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeBudget), budget, "a time budget must be positive");
+        if (!(ValidationTrim >= 0 && ValidationTrim < 0.5)) throw new ArgumentOutOfRangeException(nameof(ValidationTrim), ValidationTrim, "the validation trim must be in [0, 0.5)");
         if (MaxRecoveries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRecoveries), MaxRecoveries, "recoveries must be 0 or more");
     }
 }

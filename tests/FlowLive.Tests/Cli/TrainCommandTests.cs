@@ -15,6 +15,8 @@ public sealed class TrainCommandTests
     [InlineData(new[] { "train", "--hidden", "1000000" }, "--hidden")]
     [InlineData(new[] { "train", "--batch-size", "100000000" }, "--batch-size")]
     [InlineData(new[] { "train", "--schedule", "linear" }, "--schedule")]
+    [InlineData(new[] { "train", "--validation-trim", "0.5" }, "--validation-trim")]
+    [InlineData(new[] { "train", "--target", "u1", "--validation-trim", "0.01" }, "--validation-trim")]
     [InlineData(new[] { "train", "--preset", "nope" }, "--preset")]
     [InlineData(new[] { "train", "--preset", "radboud-moons", "--hidden", "32" }, "--hidden")]
     [InlineData(new[] { "train", "--out", "/proc/model.flow", "--steps", "1" }, "--out")]

@@ -268,6 +268,34 @@ public sealed class TrainerTests
     }
 
     /// <summary>A model whose loss is NaN at the given steps (counted by calls made while training).</summary>
+    /// <summary>A "model" whose loss of a sample is the sample's first value: evaluation arithmetic in plain sight.</summary>
+    sealed class LossIsTheValue : ITrainable
+    {
+        readonly nn.Module module = nn.Linear(1, 1);
+        public nn.Module Module => module;
+        public IReadOnlyList<Parameter> Parameters => [];
+        public void Train(bool training) { }
+        public void InitializeFromData(Tensor batch, Generator generator) { }
+        public Tensor Loss(Tensor batch, Generator generator) => batch[.., 0].clone();
+    }
+
+    [Fact]
+    public void Validation_can_leave_out_its_worst_samples_so_one_odd_sample_cannot_decide_early_stopping()
+    {
+        // 2,000 samples of loss 1..2000, one of them (the last) replaced by 1e9; evaluated in batches of 1,024.
+        var values = Enumerable.Range(1, 2000).Select(v => (double)v).ToArray();
+        values[^1] = 1e9;
+        using var set = tensor(values, float64).unsqueeze(1);
+        var model = new LossIsTheValue();
+        Assert.Equal(values.Average(), TrainingLoop.Evaluate(model, set, 256, 0, RunSeeds.Validation), 6);
+        // 0.005 of 2,000: the 10 largest (1e9 and 1991..1999) are left out.
+        Assert.Equal(Enumerable.Range(1, 1990).Average(), TrainingLoop.Evaluate(model, set, 256, 0, RunSeeds.Validation, trim: 0.005), 9);
+        Assert.Equal(1.0, TrainingLoop.Evaluate(model, set[..1], 256, 0, RunSeeds.Validation, trim: 0.4), 9); // one sample is always kept
+        LiveTensors.AssertNoLeak(() => TrainingLoop.Evaluate(model, set, 256, 0, RunSeeds.Validation, trim: 0.005), "a trimmed evaluation");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { ValidationTrim = 0.5 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { ValidationTrim = -0.1 }.Validate());
+    }
+
     sealed class PoisonedAt(ITrainable inner, params int[] steps) : ITrainable
     {
         int calls;
