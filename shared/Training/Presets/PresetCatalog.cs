@@ -149,6 +149,9 @@ public static class PresetCatalog
         new("glow-mnist", "Glow on 28x28 digits (Kingma and Dhariwal 2018)",
             "2 levels x 8 steps of ActNorm, LU 1x1 convolution and affine coupling with factor-out, coupling CNNs of 64 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
+            // Measured: test 1.426 bits/dim after 100 epochs (2,753 s on two cores; about 24 s an epoch). With the plain
+            // validation mean one odd digit stopped the same run at epoch 44 (test 1.565); 4 steps per level run twice as
+            // fast but learn more slowly per second (test 2.237 against RealNVP's 2.277 after 10 epochs).
             () => Digits("glow-mnist", SeedArchitectures.GlowDigits(steps: 8),
                 new TrainingOptions { Epochs = 100, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ValidationTrim = 0.005, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
