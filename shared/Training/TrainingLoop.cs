@@ -214,11 +214,9 @@ public sealed class TrainingLoop
 
     /// <summary>
     /// Mean loss of <paramref name="set"/> in evaluation mode and without gradients, in batches; any noise comes from a
-    /// generator of its own (the same every call), so the same weights always give the same figure.
-    /// </summary>
-    /// <summary>
-    /// The mean loss over <paramref name="set"/>; with <paramref name="trim"/> &gt; 0, the mean after leaving out that
-    /// fraction of the largest losses (at least one sample is always kept).
+    /// generator of its own (the same every call), so the same weights always give the same figure. With
+    /// <paramref name="trim"/> &gt; 0, the mean after leaving out that fraction of the largest losses (at least one
+    /// sample is always kept).
     /// </summary>
     public static double Evaluate(ITrainable model, Tensor set, int batchSize, long seed, ulong purpose, double trim = 0)
     {

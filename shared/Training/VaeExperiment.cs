@@ -59,7 +59,7 @@ public static class VaeExperiment
         var testImages = BinarizedImages.Threshold(test);
         var (fit, validation) = StratifiedSplit.HoldOut(train, held);
         using var data = TrainingData.Finite(BinarizedImages.Threshold(fit), BinarizedImages.Threshold(validation), null,
-            $"binarised digits ({train.Count - held:N0} training, {held:N0} validation, {testImages.shape[0]:N0} test)");
+            $"binarised digits ({fit.Count:N0} training, {validation.Count:N0} validation, {testImages.shape[0]:N0} test)");
         var results = new List<PriorResult>();
         try
         {

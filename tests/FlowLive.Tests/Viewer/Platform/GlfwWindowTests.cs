@@ -30,8 +30,7 @@ public class GlfwWindowTests
     [SkippableFact]
     public async Task AKeyPressedOnTheXServerArrivesThroughTheCallbackAsAKeyEvent()
     {
-        SkipUnlessGlfw();
-        Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
+        SkipUnlessGlfwAndXTest();
         var result = await OnXvfb(WindowChecks.KeyFromXServer);
 
         Assert.Contains("keys: KeyEvent { Key = A, Action = Press", result.Output);
@@ -40,8 +39,7 @@ public class GlfwWindowTests
     [SkippableFact]
     public async Task TheWholeViewerRunsInAWindowShowsTheStreamedPointsAndAnswersKeysFromTheXServer()
     {
-        SkipUnlessGlfw();
-        Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
+        SkipUnlessGlfwAndXTest();
         var result = await OnXvfb(WindowChecks.WholeApp);
 
         Assert.Contains("trace: 20,000 points", result.Output);
@@ -75,5 +73,12 @@ public class GlfwWindowTests
         Skip.IfNot(OperatingSystem.IsLinux(), "the window tests run GLFW on X11 (Xvfb)");
         Skip.IfNot(NativeLibrary.TryLoad("libglfw.so.3", out var glfw), "libglfw.so.3 is missing (Debian: libglfw3)");
         NativeLibrary.Free(glfw);
+    }
+
+    /// <summary>The window checks that inject keys also need XTest.</summary>
+    private static void SkipUnlessGlfwAndXTest()
+    {
+        SkipUnlessGlfw();
+        Skip.IfNot(XTest.Available, "libXtst.so.6 is missing (Debian: libxtst6), so no key can be injected");
     }
 }

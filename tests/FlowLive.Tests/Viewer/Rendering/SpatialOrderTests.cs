@@ -15,7 +15,8 @@ public sealed class SpatialOrderTests
         return states;
     }
 
-    private static double MeanStep(PointStates s, IReadOnlyList<int> order)
+    /// <summary>Mean distance between consecutive points when visited in <paramref name="order"/>.</summary>
+    internal static double MeanStep(PointStates s, IReadOnlyList<int> order)
     {
         double total = 0;
         for (int i = 1; i < order.Count; i++)

@@ -43,20 +43,12 @@ public sealed class FlowStepsSceneTests(BundledServer bundled) : IClassFixture<B
         }
     }
 
-    /// <summary>Mean distance between consecutive points among the first <paramref name="n"/>.</summary>
-    static double MeanStep(viewer::FlowLive.Viewer.Rendering.PointStates s, int n)
-    {
-        double total = 0;
-        for (int i = 1; i < n; i++) total += Math.Sqrt(Math.Pow(s.X[i] - s.X[i - 1], 2) + Math.Pow(s.Y[i] - s.Y[i - 1], 2));
-        return total / (n - 1);
-    }
-
     [Fact]
     public async Task A_big_trace_is_put_in_spatial_order_and_keeps_every_point()
     {
         const int points = 120_000;
         // In the server's order consecutive base samples are about 1.8 apart; in Z-order a few hundredths.
-        using var driven = await AppDriver.Start(Server, a => a.Scene is FlowStepsScene { Trace: { Complete: true } t } && MeanStep(t.States[0], 5000) < 0.2,
+        using var driven = await AppDriver.Start(Server, a => a.Scene is FlowStepsScene { Trace: { Complete: true } t } && Rendering.SpatialOrderTests.MeanStep(t.States[0], Enumerable.Range(0, 5000).ToArray()) < 0.2,
             "the trace in spatial order", model: Model, points: points);
         var trace = Steps(driven.App).Trace!;
         var call = Server.Models.Sample(new SampleRequest { Model = Model, Count = points, Seed = 1, Temperature = 1 });
