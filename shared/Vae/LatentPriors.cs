@@ -27,7 +27,8 @@ public static class LatentPriors
         if (components < 1) throw new ArgumentOutOfRangeException(nameof(components), components, "a mixture needs at least 1 component");
         var shape = LatentShape(latentDimension);
         using var means = randn([components, latentDimension], dtype: float64, generator: generator);
-        var rows = Enumerable.Range(0, components).Select(k => means[k].data<double>().ToArray()).ToArray();
+        var values = means.data<double>().ToArray();
+        var rows = Enumerable.Range(0, components).Select(k => values[(k * latentDimension)..((k + 1) * latentDimension)]).ToArray();
         return new() { Base = new GaussianMixtureSpec { Shape = shape, Means = rows, Learnable = true }, Layers = [] };
     }
 

@@ -51,10 +51,13 @@ public sealed class GaussianMixture : BaseDistribution
 
         if (spec.Learnable)
         {
+            // A scope for the intermediate tensors of the initial values; the parameters themselves leave it.
+            using var scope = NewDisposeScope();
             using var initial = zeros(1, dtype: float32);
             means = new Parameter(Means(initial).detach().clone());
             logScales = new Parameter(LogScales(initial).detach().clone());
             logits = new Parameter(Logits(initial).detach().clone());
+            foreach (var parameter in new[] { means, logScales, logits }) parameter.DetachFromDisposeScope();
         }
         anchor = zeros(1);
         RegisterComponents();

@@ -72,4 +72,15 @@ public sealed class BaseDistributionTests
             Assert.Equal(json, SpecJson.Serialize(SpecJson.Deserialize<BaseSpec>(json)));
         }
     }
+
+    [Fact]
+    public void A_learnable_mixture_leaves_nothing_alive_once_disposed()
+    {
+        // Its initial values pass through several intermediate tensors; they must not outlive the constructor.
+        LiveTensors.AssertNoLeak(() =>
+        {
+            using var mixture = new GaussianMixtureSpec { Shape = Shape.Vector(2), Means = [[-2, 0], [2, 1]], Scales = [0.5, 1.5], Weights = [1, 3], Learnable = true }.Build();
+            Assert.Equal(3, mixture.parameters().Count());
+        }, "a learnable Gaussian mixture");
+    }
 }
