@@ -12,7 +12,8 @@ namespace FlowLive.Cli;
 /// <summary>
 /// Runs a VAE request (the vae-flowprior preset): trains the three priors, writes each model (.vae), a metrics JSON
 /// with the table, and the figures: test -ELBO by prior, posterior against prior samples in latent space (PCA to 2-D
-/// when the latent space is larger), and a grid of samples per prior. Returns the metrics the preset's bar reads.
+/// when the latent space is larger), and a grid of samples per prior. With several seeds the models and figures are the
+/// first seed's and the metrics are means over the seeds. Returns the metrics the preset's bar reads.
 /// </summary>
 public static class VaePresetRunner
 {
@@ -28,11 +29,17 @@ public static class VaePresetRunner
         Directory.CreateDirectory(folder);
 
         using var result = VaeExperiment.Run(train, test, options, request.Training, observer, cancellation, output.WriteLine);
-        var metrics = new Dictionary<string, double> { ["flow_minus_gaussian_nelbo"] = -result.FlowGainOverGaussian, ["seconds"] = result.Elapsed.TotalSeconds };
+        var metrics = new Dictionary<string, double> { ["flow_minus_gaussian_nelbo"] = -result.FlowGainOverGaussian, ["seeds"] = result.Repeats.Count, ["seconds"] = result.Elapsed.TotalSeconds };
+        if (result.Repeats.Count > 1) metrics["flow_minus_gaussian_nelbo_standard_error"] = result.FlowGainStandardError;
+        if (result.Repeats.Count > 1)
+            foreach (var repeat in result.Repeats) metrics[$"seed{repeat.Seed}_flow_minus_gaussian_nelbo"] = -repeat.FlowGainOverGaussian;
+        foreach (var prior in VaeExperiment.PriorNames)
+        {
+            metrics[$"{prior}_test_negative_elbo"] = result.MeanTestNegativeElbo(prior);
+            metrics[$"{prior}_test_nll_importance_weighted"] = result.MeanTestNegativeLogLikelihood(prior);
+        }
         foreach (var prior in result.Priors)
         {
-            metrics[$"{prior.Prior}_test_negative_elbo"] = prior.TestNegativeElbo;
-            metrics[$"{prior.Prior}_test_nll_importance_weighted"] = prior.TestNegativeLogLikelihood;
             string path = Path.Combine(folder, $"{name}-{prior.Prior}{VaeFile.Extension}");
             VaeFile.Save(path, new VaeModelSpec
             {
@@ -54,12 +61,24 @@ public static class VaePresetRunner
         AtomicFile.WriteText(metricsPath, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
         WriteFigures(result, folder, name, request.Training.Seed, output);
 
-        output.WriteLine();
-        output.WriteLine($"{"prior",-10} {"test -ELBO",12} {"-log p(x) (IW)",16}");
-        foreach (var p in result.Priors) output.WriteLine($"{p.Prior,-10} {p.TestNegativeElbo,12:F2} {p.TestNegativeLogLikelihood,16:F2}");
-        output.WriteLine($"the flow prior is {result.FlowGainOverGaussian:F2} nats better than the Gaussian prior in test -ELBO ({result.TestImages.shape[0]:N0} test images)");
+        WriteTable(result, output);
         output.WriteLine($"wrote {metricsPath}");
         return metrics;
+    }
+
+    static void WriteTable(VaeExperiment.Result result, TextWriter output)
+    {
+        bool several = result.Repeats.Count > 1;
+        output.WriteLine();
+        output.WriteLine($"{"prior",-10} {"test -ELBO",12} {"-log p(x) (IW)",16}{(several ? $"   (means over {result.Repeats.Count} seeds)" : "")}");
+        foreach (var prior in VaeExperiment.PriorNames)
+            output.WriteLine($"{prior,-10} {result.MeanTestNegativeElbo(prior),12:F2} {result.MeanTestNegativeLogLikelihood(prior),16:F2}");
+        if (several)
+            foreach (var repeat in result.Repeats)
+                output.WriteLine($"seed {repeat.Seed}: " + string.Join(", ", repeat.Scores.Select(s => $"{s.Prior} {s.TestNegativeElbo:F2}")) +
+                                 $"; the flow prior {repeat.FlowGainOverGaussian:F2} nats better");
+        string spread = several ? $" +- {result.FlowGainStandardError:F2} (standard error over {result.Repeats.Count} seeds)" : "";
+        output.WriteLine($"the flow prior is {result.FlowGainOverGaussian:F2}{spread} nats better than the Gaussian prior in test -ELBO ({result.TestImages.shape[0]:N0} test images)");
     }
 
     static void WriteFigures(VaeExperiment.Result result, string folder, string name, long seed, TextWriter output)
@@ -70,8 +89,9 @@ public static class VaePresetRunner
             using (figure) figure.SavePng(path);
             return path;
         }
-        output.WriteLine($"wrote {Save(BarFigures.Render(result.Priors.Select(p => p.Prior).ToList(), result.Priors.Select(p => p.TestNegativeElbo).ToList(),
-            "Test -ELBO by prior (lower is better)", "-ELBO (nats per image)"), "negative-elbo")}");
+        string over = result.Repeats.Count > 1 ? $", mean of {result.Repeats.Count} seeds" : "";
+        output.WriteLine($"wrote {Save(BarFigures.Render(VaeExperiment.PriorNames.ToList(), VaeExperiment.PriorNames.Select(result.MeanTestNegativeElbo).ToList(),
+            $"Test -ELBO by prior (lower is better{over})", "-ELBO (nats per image)"), "negative-elbo")}");
 
         using var scope = NewDisposeScope();
         foreach (var prior in result.Priors)
