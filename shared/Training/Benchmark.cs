@@ -41,16 +41,15 @@ public static class Benchmark
 
     static double TrainSteps(Flow flow, int batch, TimeSpan budget)
     {
-        var parameters = flow.Parameters().ToList();
-        using var optimizer = optim.Adam(parameters, 1e-4);
+        using var optimizer = new FlatAdam(flow.Parameters());
         using var data = flow.Sample(batch, seed: 3);
         flow.Train(true);
         return Rate(budget, () =>
         {
             using var scope = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             (-flow.LogProb(data).mean()).backward();
-            optimizer.step();
+            optimizer.Step(1e-4);
         });
     }
 

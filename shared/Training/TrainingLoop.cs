@@ -14,8 +14,9 @@ namespace FlowLive.Training;
 /// </summary>
 public sealed class TrainingLoop
 {
-    const string Weights = "weights", OptimizerState = "optimizer", GoodWeights = "good_weights",
-        GoodOptimizer = "good_optimizer", BestWeights = "best_weights";
+    // The optimizer blobs are FlatAdam's format; checkpoints from before it hold "optimizer" (TorchSharp's Adam) instead.
+    const string Weights = "weights", OptimizerState = "adam", GoodWeights = "good_weights",
+        GoodOptimizer = "good_adam", BestWeights = "best_weights";
 
     readonly ITrainable model;
     readonly TrainingData data;
@@ -63,13 +64,20 @@ public sealed class TrainingLoop
         var state = resume?.State ?? new LoopState { Fingerprint = fingerprint };
         if (state.Fingerprint != fingerprint)
             throw new CheckpointException(checkpointPath ?? "(resume)", "it was written by a run with another model, data or options");
-        var parameters = model.Parameters;
-        using var optimizer = optim.Adam(parameters, options.LearningRate);
+        using var optimizer = new FlatAdam(model.Parameters);
         byte[]? bestWeights = null;
         byte[] goodWeights, goodOptimizer;
         if (resume is not null)
         {
-            Restore(optimizer, resume.Blobs[Weights], resume.Blobs[OptimizerState]);
+            string file = checkpointPath ?? "(resume)";
+            if (!resume.Blobs.ContainsKey(Weights)) throw new CheckpointException(file, "it holds no weights");
+            if (!resume.Blobs.ContainsKey(OptimizerState))
+                throw new CheckpointException(file, "it was written by an older FlowLive, whose optimizer state this one cannot read; start the run again");
+            try { Restore(optimizer, resume.Blobs[Weights], resume.Blobs[OptimizerState]); }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException)
+            {
+                throw new CheckpointException(file, $"its weights or optimizer state do not fit this run: {e.Message}", e);
+            }
             goodWeights = resume.Blobs.GetValueOrDefault(GoodWeights) ?? resume.Blobs[Weights];
             goodOptimizer = resume.Blobs.GetValueOrDefault(GoodOptimizer) ?? resume.Blobs[OptimizerState];
             bestWeights = resume.Blobs.GetValueOrDefault(BestWeights);
@@ -195,20 +203,19 @@ public sealed class TrainingLoop
     }
 
     /// <summary>One optimisation step: its loss, or what went wrong when the loss or the gradient was not finite (nothing changed then).</summary>
-    (double Loss, string? Problem) TakeStep(optim.Optimizer optimizer, int step, double rate)
+    (double Loss, string? Problem) TakeStep(FlatAdam optimizer, int step, double rate)
     {
         using var scope = NewDisposeScope();
         using var generator = RunSeeds.Generator(options.Seed, RunSeeds.Steps, step);
         var batch = data.Batch(step, options.BatchSize, options.Seed, generator);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         var loss = model.Loss(batch, generator).mean();
         double value = loss.to(float64).item<double>();
         if (!double.IsFinite(value)) return (value, $"loss {value}");
         loss.backward();
         double norm = nn.utils.clip_grad_norm_(model.Parameters, options.GradientClip);
         if (!double.IsFinite(norm)) return (value, $"gradient norm {norm}");
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-        optimizer.step();
+        optimizer.Step(rate);
         return (value, null);
     }
 
@@ -238,7 +245,7 @@ public sealed class TrainingLoop
         return all.sum().item<double>() / kept;
     }
 
-    void WriteCheckpoint(string path, LoopState state, optim.Optimizer optimizer, byte[] goodWeights, byte[] goodOptimizer,
+    void WriteCheckpoint(string path, LoopState state, FlatAdam optimizer, byte[] goodWeights, byte[] goodOptimizer,
         byte[]? bestWeights, TimeSpan elapsed)
     {
         var blobs = new Dictionary<string, byte[]>
@@ -266,18 +273,18 @@ public sealed class TrainingLoop
         model.Module.load(reader, strict: true);
     }
 
-    static byte[] SaveOptimizer(optim.Optimizer optimizer)
+    static byte[] SaveOptimizer(FlatAdam optimizer)
     {
         using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) ((OptimizerHelper)optimizer).save_state_dict(writer);
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.Save(writer);
         return stream.ToArray();
     }
 
-    void Restore(optim.Optimizer optimizer, byte[] weights, byte[] optimizerState)
+    void Restore(FlatAdam optimizer, byte[] weights, byte[] optimizerState)
     {
         LoadWeights(weights);
         using var reader = new BinaryReader(new MemoryStream(optimizerState));
-        ((OptimizerHelper)optimizer).load_state_dict(reader);
+        optimizer.Load(reader);
     }
 }
 

@@ -39,14 +39,15 @@ public static class ComputeWorkloads
             var flow = Build(spec);
             int n = Pick(size, batch, tinyBatch);
             var data = Draw(n, flow.DataShape[0]);
-            var optimizer = TorchSharp.torch.optim.Adam(flow.Parameters(), 1e-3);
+            // The optimizer `flowlive train` uses (FlatAdam: torch.optim.Adam's arithmetic over one buffer).
+            var optimizer = new FlatAdam(flow.Parameters());
             flow.Train(true);
             return new PreparedWorkload(() =>
             {
                 using var scope = NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 (-flow.LogProb(data).mean()).backward();
-                optimizer.step();
+                optimizer.Step(1e-3);
             }, flow.WeightCount, FlopCount.TrainingStepPasses * FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, optimizer, data);
         });
 

@@ -133,6 +133,38 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_checkpoint_from_before_flat_adam_is_refused_with_a_reason()
+    {
+        string folder = Directory.CreateTempSubdirectory("flowlive-ckpt-").FullName;
+        string path = Path.Combine(folder, "run.ckpt");
+        using var flow = SmallRealNvp();
+        using var data = Gaussians(validation: 0);
+        var options = new TrainingOptions { Steps = 10, BatchSize = 32 };
+        var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<TrainingCancelledException>(() => new TrainingLoop(new FlowLikelihood(flow, false), data, options, "run", TwoD).Run(cancel.Token, path));
+        var written = Checkpoint.Load(path);
+        Assert.Contains("adam", written.Blobs.Keys);
+
+        // What the loop wrote with TorchSharp's Adam: the same blobs, the optimizer's under its old names and format.
+        var old = new Checkpoint
+        {
+            State = written.State,
+            Blobs = written.Blobs.ToDictionary(b => b.Key.Replace("adam", "optimizer"), b => b.Key.Contains("adam") ? new byte[] { 9, 9, 9 } : b.Value),
+        };
+        old.Save(path);
+        var loop = new TrainingLoop(new FlowLikelihood(flow, false), data, options, "run", TwoD);
+        var refused = Assert.Throws<CheckpointException>(() => loop.Run(default, path, Checkpoint.Load(path)));
+        Assert.Contains("older FlowLive", refused.Message);
+
+        var garbled = new Checkpoint { State = written.State, Blobs = written.Blobs.ToDictionary(b => b.Key, b => b.Key == "adam" ? new byte[] { 1, 0, 0, 0, 5 } : b.Value) };
+        garbled.Save(path);
+        var malformed = Assert.Throws<CheckpointException>(() => loop.Run(default, path, Checkpoint.Load(path)));
+        Assert.Contains("optimizer state", malformed.Message);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
     public void A_nan_loss_restores_the_last_good_weights_halves_the_rate_and_goes_on()
     {
         using var flow = SmallRealNvp();
