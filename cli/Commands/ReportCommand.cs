@@ -116,26 +116,35 @@ public static class ReportCommand
 
         if (request.Dataset is string dataset && ImageDatasets.IsImageDataset(dataset))
         {
-            var (data, _, _) = RunDatasets.Images(request with { Data = request.Data with { ValidationSize = 0, TestSize = 10_000 } },
-                (name, dir) => ImageDatasets.Load(name, dir, log));
-            using (data)
+            var (_, test) = ImageDatasets.Load(dataset, request.Data.DataDir, log);
+            int factor = test.Height / h;
+            if (factor > 1) test = test.Downscale(factor);
+            using var pixels = test.Subset(DifferentClassPairs(test, 3)).ToTensor();
+            var rows = new List<Tensor>();
+            using var generator = RunSeeds.Generator(seed, RunSeeds.Snapshots);
+            for (int pair = 0; pair < 3; pair++)
             {
-                var pixels = data.Test!;
-                var rows = new List<Tensor>();
-                using var generator = RunSeeds.Generator(seed, RunSeeds.Snapshots);
-                for (int pair = 0; pair < 3; pair++)
-                {
-                    int a = pair * 2, b = a + 1;  // the test split cycles through the classes, so neighbours differ in class
-                    var ends = Likelihood.Dequantize(pixels[TensorIndex.Slice(a, b + 1)], generator);
-                    var (latents, _) = flow.Encode(ends);
-                    var t = linspace(0, 1, 10, dtype: latents.dtype).reshape([10, .. Enumerable.Repeat(1L, (int)latents.ndim - 1)]);
-                    var path = latents[0].unsqueeze(0) * (1 - t) + latents[1].unsqueeze(0) * t;
-                    rows.Add(flow.Decode(path).x.clamp(0, 1));
-                }
-                var morph = cat(rows, 0).to(float32).cpu().contiguous();
-                save(TitledImageGrid.Render(morph.data<float>().ToArray(), 3, 10, c, h, w, "LATENT INTERPOLATIONS BETWEEN TEST DIGITS", ["1", "2", "3"], []), "-interpolations.png");
+                var ends = Likelihood.Dequantize(pixels[TensorIndex.Slice(2 * pair, 2 * pair + 2)], generator);
+                var (latents, _) = flow.Encode(ends);
+                var t = linspace(0, 1, 10, dtype: latents.dtype).reshape([10, .. Enumerable.Repeat(1L, (int)latents.ndim - 1)]);
+                var path = latents[0].unsqueeze(0) * (1 - t) + latents[1].unsqueeze(0) * t;
+                rows.Add(flow.Decode(path).x.clamp(0, 1));
             }
+            var morph = cat(rows, 0).to(float32).cpu().contiguous();
+            save(TitledImageGrid.Render(morph.data<float>().ToArray(), 3, 10, c, h, w, "LATENT INTERPOLATIONS BETWEEN TEST IMAGES OF TWO CLASSES", ["1", "2", "3"], []), "-interpolations.png");
         }
+    }
+
+    /// <summary>
+    /// Indices of <paramref name="count"/> pairs of test images, each pair two classes apart from the last: the first
+    /// image of class 2k and the first of class 2k + 1 (digits 0 to 1, 2 to 3, 4 to 5), so every morph crosses classes.
+    /// </summary>
+    internal static int[] DifferentClassPairs(ImageDataset test, int count)
+    {
+        int classes = test.ClassNames.Count;
+        int First(int label) => Enumerable.Range(0, test.Count).FirstOrDefault(i => test.Label(i) == label % classes, -1) is int i and >= 0
+            ? i : throw new InvalidDataException($"the test split has no image of class {test.ClassNames[label % classes]}");
+        return Enumerable.Range(0, count).SelectMany(k => new[] { First(2 * k), First(2 * k + 1) }).ToArray();
     }
 
     /// <summary>Maps a state to [0, 1] for display: data-side states are pixels already; latent ones are squashed.</summary>
