@@ -9,7 +9,9 @@ namespace FlowLive.Training;
 /// slice of a gradients buffer, so a step is eight tensor operations however many weight tensors the model has, and
 /// zeroing the gradients is one. TorchSharp's Adam makes about ten native calls per weight tensor, which for a coupling
 /// flow of many small layers costs more than their arithmetic (docs/performance.md). Autograd accumulates into a
-/// gradient that already exists in place, so backward fills the buffer directly.
+/// gradient that already exists in place, so backward fills the buffer directly. Build it once the model is on its
+/// device and dtype: moving a module replaces its parameters, and the optimizer would go on stepping the old ones.
+/// A parameter whose gradient is never computed still decays its moments here (torch's Adam skips it).
 /// </summary>
 public sealed class FlatAdam : IDisposable
 {
@@ -24,7 +26,8 @@ public sealed class FlatAdam : IDisposable
     public FlatAdam(IEnumerable<Parameter> parameters)
     {
         using var _ = no_grad();
-        foreach (var members in parameters.Where(p => p.requires_grad).GroupBy(p => (p.dtype, p.device.type, p.device.index)))
+        // A parameter listed twice (a module shared by two parents) gets one slice.
+        foreach (var members in parameters.Where(p => p.requires_grad).DistinctBy(p => p.Handle).GroupBy(p => (p.dtype, p.device.type, p.device.index)))
             groups.Add(new Group(members.ToList()));
     }
 
