@@ -108,6 +108,14 @@ public sealed class TrainerTests
         Directory.Delete(folder, true);
     }
 
+    /// <summary>A run cancelled before its first step: all it leaves is the checkpoint at <paramref name="path"/>.</summary>
+    static void WriteCancelledCheckpoint(Flow flow, TrainingData data, TrainingOptions options, string run, string path)
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<TrainingCancelledException>(() => new TrainingLoop(new FlowLikelihood(flow, false), data, options, run, TwoD).Run(cancel.Token, path));
+    }
+
     [Fact]
     public void A_checkpoint_of_another_run_or_a_corrupt_one_is_refused()
     {
@@ -115,10 +123,8 @@ public sealed class TrainerTests
         string path = Path.Combine(folder, "run.ckpt");
         using var flow = SmallRealNvp();
         using var data = Gaussians(validation: 0);
-        var cancel = new CancellationTokenSource();
-        cancel.Cancel();
         var options = new TrainingOptions { Steps = 10, BatchSize = 32 };
-        Assert.Throws<TrainingCancelledException>(() => new TrainingLoop(new FlowLikelihood(flow, false), data, options, "run-a", TwoD).Run(cancel.Token, path));
+        WriteCancelledCheckpoint(flow, data, options, "run-a", path);
         var loop = new TrainingLoop(new FlowLikelihood(flow, false), data, options, "run-b", TwoD);
         Assert.Throws<CheckpointException>(() => loop.Run(default, path, Checkpoint.Load(path)));
 
@@ -140,9 +146,7 @@ public sealed class TrainerTests
         using var flow = SmallRealNvp();
         using var data = Gaussians(validation: 0);
         var options = new TrainingOptions { Steps = 10, BatchSize = 32 };
-        var cancel = new CancellationTokenSource();
-        cancel.Cancel();
-        Assert.Throws<TrainingCancelledException>(() => new TrainingLoop(new FlowLikelihood(flow, false), data, options, "run", TwoD).Run(cancel.Token, path));
+        WriteCancelledCheckpoint(flow, data, options, "run", path);
         var written = Checkpoint.Load(path);
         Assert.Contains("adam", written.Blobs.Keys);
 
