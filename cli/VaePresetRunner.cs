@@ -30,9 +30,11 @@ public static class VaePresetRunner
 
         using var result = VaeExperiment.Run(train, test, options, request.Training, observer, cancellation, output.WriteLine);
         var metrics = new Dictionary<string, double> { ["flow_minus_gaussian_nelbo"] = -result.FlowGainOverGaussian, ["seeds"] = result.Repeats.Count, ["seconds"] = result.Elapsed.TotalSeconds };
-        if (result.Repeats.Count > 1) metrics["flow_minus_gaussian_nelbo_standard_error"] = result.FlowGainStandardError;
         if (result.Repeats.Count > 1)
+        {
+            metrics["flow_minus_gaussian_nelbo_standard_error"] = result.FlowGainStandardError;
             foreach (var repeat in result.Repeats) metrics[$"seed{repeat.Seed}_flow_minus_gaussian_nelbo"] = -repeat.FlowGainOverGaussian;
+        }
         foreach (var prior in VaeExperiment.PriorNames)
         {
             metrics[$"{prior}_test_negative_elbo"] = result.MeanTestNegativeElbo(prior);

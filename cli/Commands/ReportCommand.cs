@@ -142,8 +142,13 @@ public static class ReportCommand
     internal static int[] DifferentClassPairs(ImageDataset test, int count)
     {
         int classes = test.ClassNames.Count;
-        int First(int label) => Enumerable.Range(0, test.Count).FirstOrDefault(i => test.Label(i) == label % classes, -1) is int i and >= 0
-            ? i : throw new InvalidDataException($"the test split has no image of class {test.ClassNames[label % classes]}");
+        int First(int label)
+        {
+            int wanted = label % classes;
+            for (int i = 0; i < test.Count; i++)
+                if (test.Label(i) == wanted) return i;
+            throw new InvalidDataException($"the test split has no image of class {test.ClassNames[wanted]}");
+        }
         return Enumerable.Range(0, count).SelectMany(k => new[] { First(2 * k), First(2 * k + 1) }).ToArray();
     }
 

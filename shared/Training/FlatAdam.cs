@@ -6,7 +6,7 @@ namespace FlowLive.Training;
 /// <summary>
 /// Adam as torch.optim.Adam computes it (the same operations in the same order on every element), over one contiguous
 /// buffer per dtype and device: each parameter is re-pointed at a slice of the weights buffer and its gradient at a
-/// slice of a gradients buffer, so a step is eight tensor operations however many weight tensors the model has, and
+/// slice of a gradients buffer, so a step is nine tensor operations however many weight tensors the model has, and
 /// zeroing the gradients is one. TorchSharp's Adam makes about ten native calls per weight tensor, which for a coupling
 /// flow of many small layers costs more than their arithmetic (docs/performance.md). Autograd accumulates into a
 /// gradient that already exists in place, so backward fills the buffer directly. Build it once the model is on its
@@ -76,12 +76,11 @@ public sealed class FlatAdam : IDisposable
         if (steps < 0) throw new InvalidDataException($"the optimizer state counts {steps} steps");
         if (reader.ReadInt32() != groups.Count) throw new InvalidDataException("the optimizer state is for another model");
         foreach (var group in groups)
+        {
             if (reader.ReadInt64() != group.Mean.numel()) throw new InvalidDataException("the optimizer state is for another model");
-            else
-            {
-                ReadValues(reader, group.Mean);
-                ReadValues(reader, group.Square);
-            }
+            ReadValues(reader, group.Mean);
+            ReadValues(reader, group.Square);
+        }
         Steps = steps;
     }
 
