@@ -40,7 +40,7 @@ public sealed class NarrowLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         // Training keeps nn.Linear's arithmetic: the other forms round differently, and the Radboud preset trained with
-        // them reached 1.8897 nats instead of 1.8597 from the same seed (its verify bar is 1.87), so they are used only
+        // them reached 1.8897 nats instead of 1.8597 from the same seed at its former rate (its bar is 1.87), so they are used only
         // where no gradient is recorded.
         if (is_grad_enabled() && (weight.requires_grad || x.requires_grad)) return nn.functional.linear(x, weight, bias);
         return Transposed ? addmm(bias.unsqueeze(1), weight, x.t(), 1, 1).t() : nn.functional.linear(x, weight, bias);

@@ -60,12 +60,14 @@ public static class PresetCatalog
     public static readonly IReadOnlyList<Preset> All =
     [
         new("radboud-moons", "Radboud flows exercise: RealNVP on standardised two moons",
-            "split / 4 affine couplings (MLP 2x16) / swap, N(0, I) base, standardised sklearn moons n 100,000 noise 0.1, batch 128; Adam 3e-3 with cosine decay (the exercise's constant 1e-3 stalls near 1.93)",
+            "split / 4 affine couplings (MLP 2x16) / swap, N(0, I) base, standardised sklearn moons n 100,000 noise 0.1, batch 128; Adam 1e-2 with cosine decay (the exercise's constant 1e-3 stalls near 1.93)",
             new("test_nll", 1.87, "held-out NLL on 10,000 fresh standardised points <= 1.87 nats (the exercise asks < 1.9; the data's entropy is 1.830)"),
             () => TwoD("radboud-moons", "moons_standardized", SeedArchitectures.RadboudMoons(),
-                // The exercise's Adam 1e-3 at a constant rate stalls near 1.93 nats; 3e-3 with warm-up and cosine decay over
-                // 40 epochs reaches about 1.86 (measured: `flowlive verify --preset radboud-moons`).
-                new TrainingOptions { Epochs = 40, BatchSize = 128, LearningRate = 3e-3, Schedule = new CosineSchedule { WarmupSteps = 500 }, ReportEvery = 782 },
+                // The exercise's Adam 1e-3 at a constant rate stalls near 1.93 nats. With warm-up and cosine decay over 40
+                // epochs, seeds 0-4 (`--seed N`) reach 1.8611, 1.8415, 1.8429, 1.8560, 1.8653 at a peak of 1e-2 (mean 1.853)
+                // against 1.8597, 1.8480, 1.8564, 1.8751, 1.8656 at 3e-3 (mean 1.861, seed 3 over the bar) and 1.8624 (seed
+                // 0), 1.8719 (seed 3) at 5e-3; 80 epochs at 3e-3 gave seed 3 only 1.8703. So 1e-2: every seed under 1.87.
+                new TrainingOptions { Epochs = 40, BatchSize = 128, LearningRate = 1e-2, Schedule = new CosineSchedule { WarmupSteps = 500 }, ReportEvery = 782 },
                 new DataOptions { TrainSize = 100_000 }),
             PresetKind.TwoD, Fast, Quick: true),
 
