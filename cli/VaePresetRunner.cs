@@ -22,7 +22,7 @@ public static class VaePresetRunner
     {
         if (!ImageDatasets.IsImageDataset(request.Dataset)) throw new UsageException("--dataset", "the VAE trains on digit images (mnist or fashion-mnist)");
         var (train, test) = ImageDatasets.Load(request.Dataset, request.Data.DataDir, output);
-        if (request.Data.ImageSize != train.Height) { train = train.Downscale(train.Height / request.Data.ImageSize); test = test.Downscale(test.Height / request.Data.ImageSize); }
+        (train, test) = (train.DownscaleTo(request.Data.ImageSize), test.DownscaleTo(request.Data.ImageSize));
         test = StratifiedSplit.Take(test, Math.Max(1, request.Data.TestSize));
         var options = request.Vae! with { ValidationImages = request.Data.ValidationSize };
         string name = request.Name ?? "vae";

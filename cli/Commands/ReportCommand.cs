@@ -116,9 +116,7 @@ public static class ReportCommand
 
         if (request.Dataset is string dataset && ImageDatasets.IsImageDataset(dataset))
         {
-            var (_, test) = ImageDatasets.Load(dataset, request.Data.DataDir, log);
-            int factor = test.Height / h;
-            if (factor > 1) test = test.Downscale(factor);
+            var test = ImageDatasets.Load(dataset, request.Data.DataDir, log).Test.DownscaleTo(h);
             using var pixels = test.Subset(DifferentClassPairs(test, 3)).ToTensor();
             var rows = new List<Tensor>();
             using var generator = RunSeeds.Generator(seed, RunSeeds.Snapshots);

@@ -57,12 +57,7 @@ public static class RunDatasets
         CheckImageSize(request);
         var o = request.Data;
         var (train, test) = images(request.Dataset, o.DataDir);
-        int factor = train.Height / o.ImageSize;
-        if (factor > 1)
-        {
-            train = train.Downscale(factor);
-            test = test.Downscale(factor);
-        }
+        (train, test) = (train.DownscaleTo(o.ImageSize), test.DownscaleTo(o.ImageSize));
         int validationCount = Math.Clamp(o.ValidationSize, 0, train.Count - 1);
         if (o.ValidationSize > 0 && validationCount == 0) throw new ArgumentException("Data.ValidationSize: the training split is too small to hold any out");
         var (fit, held) = StratifiedSplit.HoldOut(train, validationCount);

@@ -28,15 +28,17 @@ public static class VaeExperiment
         public int Repeats { get; init; } = 1;
     }
 
-    /// <summary>One prior's run: its model (owned), test -ELBO and importance-weighted -log p(x) (nats per image).</summary>
-    public sealed record PriorResult(string Prior, BernoulliVae Vae, double TestNegativeElbo, double TestNegativeLogLikelihood,
-        LoopResult Loop) : IDisposable
-    {
-        public void Dispose() => Vae.Dispose();
-    }
-
     /// <summary>One prior's scores on one seed (nats per image).</summary>
     public sealed record PriorScore(string Prior, double TestNegativeElbo, double TestNegativeLogLikelihood, long Steps);
+
+    /// <summary>One prior's run on the first seed: its model (owned), its scores and how its training went.</summary>
+    public sealed record PriorResult(BernoulliVae Vae, PriorScore Score, LoopResult Loop) : IDisposable
+    {
+        public string Prior => Score.Prior;
+        public double TestNegativeElbo => Score.TestNegativeElbo;
+        public double TestNegativeLogLikelihood => Score.TestNegativeLogLikelihood;
+        public void Dispose() => Vae.Dispose();
+    }
 
     /// <summary>The three priors trained with one seed, and the flow prior's gain over the Gaussian on it (nats; positive = better).</summary>
     public sealed record Repeat(long Seed, IReadOnlyList<PriorScore> Scores)
@@ -109,12 +111,13 @@ public static class VaeExperiment
                         using var evaluation = RunSeeds.Generator(seed, RunSeeds.Test);
                         double nelbo = vae.Evaluate(testImages, evaluation);
                         double nll = vae.EvaluateImportanceWeighted(testImages, options.ImportanceSamples, evaluation);
-                        scores.Add(new PriorScore(prior, nelbo, nll, outcome.Steps));
+                        var score = new PriorScore(prior, nelbo, nll, outcome.Steps);
+                        scores.Add(score);
                         log?.Invoke($"  {prior}: test -ELBO {nelbo:F2} nats, importance-weighted -log p(x) {nll:F2} nats ({outcome.Steps} steps)");
                         // Only the first seed's models are kept: they are the ones written and drawn; the others only score.
                         if (k == 0)
                         {
-                            kept.Add(new PriorResult(prior, vae, nelbo, nll, outcome));
+                            kept.Add(new PriorResult(vae, score, outcome));
                             keep = true;
                         }
                     }

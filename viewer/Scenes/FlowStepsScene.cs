@@ -165,13 +165,18 @@ public sealed class FlowStepsScene : Scene
         ordering = true;
         _ = Task.Run(() =>
         {
-            var ordered = complete.Reordered(SpatialOrder.Of(complete.States[0], complete.Total));
-            Context.Queue.Post(() =>
+            FlowTrace? ordered = null;
+            try { ordered = complete.Reordered(SpatialOrder.Of(complete.States[0], complete.Total)); }
+            finally
             {
-                if (!ReferenceEquals(trace, complete)) return;
-                trace = ordered;
-                ordering = false;
-            });
+                // Should ordering fail, the scene keeps the trace as it came (slower to splat, the same picture).
+                Context.Queue.Post(() =>
+                {
+                    if (!ReferenceEquals(trace, complete)) return;
+                    if (ordered is not null) trace = ordered;
+                    ordering = false;
+                });
+            }
         }, Streams);
     }
 
