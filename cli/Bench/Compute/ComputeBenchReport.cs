@@ -16,8 +16,13 @@ public static class ComputeBenchReport
         if (w.Mismatch is not null) output.WriteLine($"  warning: {w.Mismatch}");
     }
 
-    public static void WriteFooter(TextWriter output, ComputeBenchResult result) =>
-        output.WriteLine($"sgemm (2048 x 2048 through libtorch): {result.SgemmGigaflops:F1} GFLOP/s; floor = each workload's matrix-product FLOPs at that rate");
+    public static void WriteFooter(TextWriter output, ComputeBenchResult result)
+    {
+        var (low, high) = result.SgemmRange;
+        output.WriteLine($"sgemm (2048 x 2048 through libtorch): {(low == high ? $"{low:F1}" : $"{low:F1}-{high:F1}")} GFLOP/s; " +
+                         $"floor = each workload's matrix-product FLOPs at the sgemm rate timed in its own rounds " +
+                         $"({ComputeBenchmark.CalibrationCallsPerRound} calls a round)");
+    }
 
     public static JsonObject ToJson(ComputeBenchResult result, ComputeBenchConfig config, MachineInfo machine, PyTorchPeer? peer)
     {
@@ -32,6 +37,7 @@ public static class ComputeBenchReport
                 ["pytorch_ms"] = w.PyTorchMilliseconds,
                 ["ratio"] = w.Ratio,
                 ["floor_ms"] = w.FloorMilliseconds,
+                ["sgemm_gflops"] = w.SgemmGigaflops,
                 ["flowlive_over_floor"] = w.TimesFloor,
                 ["peak_rss_mb"] = w.PeakRssMegabytes,
                 ["pytorch_peak_rss_mb"] = w.PyTorchPeakRssMegabytes,
@@ -54,7 +60,8 @@ public static class ComputeBenchReport
                 ["virtual_machine"] = machine.VirtualMachine,
                 ["runtime"] = machine.Runtime,
                 ["torchsharp"] = machine.TorchSharp,
-                ["sgemm_gflops"] = result.SgemmGigaflops,
+                ["sgemm_gflops_low"] = result.SgemmRange.Low,
+                ["sgemm_gflops_high"] = result.SgemmRange.High,
                 ["pytorch"] = peer is null ? null : new JsonObject
                 {
                     ["torch"] = peer.TorchVersion,

@@ -38,7 +38,9 @@ public sealed class BenchWorkloadTests : IDisposable
         using var document = JsonDocument.Parse(File.ReadAllText(json));
         var root = document.RootElement;
         Assert.Equal(Environment.ProcessorCount, root.GetProperty("machine").GetProperty("logical_cores").GetInt32());
-        Assert.True(root.GetProperty("machine").GetProperty("sgemm_gflops").GetDouble() > 0);
+        double low = root.GetProperty("machine").GetProperty("sgemm_gflops_low").GetDouble();
+        double high = root.GetProperty("machine").GetProperty("sgemm_gflops_high").GetDouble();
+        Assert.True(low > 0 && high >= low, $"sgemm range {low}-{high}");
         var entries = root.GetProperty("workloads").EnumerateArray().ToList();
         Assert.Equal(ComputeWorkloads.All.Select(w => w.Name), entries.Select(e => e.GetProperty("name").GetString()));
         foreach (var e in entries)
@@ -47,7 +49,10 @@ public sealed class BenchWorkloadTests : IDisposable
             Assert.True(e.GetProperty("flowlive_ms").GetDouble() > 0);
             Assert.Equal(JsonValueKind.Null, e.GetProperty("pytorch_ms").ValueKind);
             Assert.Equal(JsonValueKind.Null, e.GetProperty("ratio").ValueKind);
-            Assert.True(e.GetProperty("floor_ms").GetDouble() > 0);
+            // Each floor is the workload's FLOPs at the sgemm rate timed beside it, within the run's range.
+            double sgemm = e.GetProperty("sgemm_gflops").GetDouble();
+            Assert.InRange(sgemm, low, high);
+            Assert.Equal(e.GetProperty("gflop").GetDouble() / sgemm * 1000, e.GetProperty("floor_ms").GetDouble(), 6);
             Assert.True(e.GetProperty("peak_rss_mb").GetDouble() > 0);
         }
     }
