@@ -62,7 +62,7 @@ public static class ComputeWorkloads
             {
                 using var _ = no_grad();
                 foreach (var state in flow.Trace(z)) state.Dispose();
-            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, n), flow, z);
+            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * n, ThreadCount.LargestProduct(flow.Module, SliceRows(flow, n)), flow, z);
         });
 
     static ComputeWorkload Grid(string model, Func<FlowSpec> spec) =>
@@ -76,8 +76,11 @@ public static class ComputeWorkloads
             {
                 using var _ = no_grad();
                 flow.LogProb(points).Dispose();
-            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * side * side, ThreadCount.LargestProduct(flow.Module, (long)side * side), flow, points);
+            }, flow.WeightCount, FlopCount.LinearPerRow(flow.Module) * side * side, ThreadCount.LargestProduct(flow.Module, SliceRows(flow, (long)side * side)), flow, points);
         });
+
+    /// <summary>Rows of one product when <paramref name="rows"/> are evaluated without gradients: the flow works in slices of that many.</summary>
+    static long SliceRows(Flow flow, long rows) => Math.Min(rows, flow.EvaluationSliceRows);
 
     static PreparedWorkload Sgemm(int n)
     {

@@ -1,4 +1,5 @@
 using FlowLive.Cli;
+using FlowLive.Cli.Bench.Compute;
 
 namespace FlowLive.Tests.Cli;
 
@@ -41,7 +42,22 @@ public sealed class BenchThreadsTests
             new FlowLive.Flows.Architectures.ArchitectureOptions { Levels = 1, Steps = 1 }).Build();
         Assert.Equal(Environment.ProcessorCount, ThreadCount.Resolve(0, ThreadCount.LargestProduct(glow.Module, 1)));
         Assert.Equal(3, ThreadCount.Resolve(3, ThreadCount.LargestProduct(radboud.Module, 128)));
+        // Evaluated without gradients, the Radboud flow works in 16,384-row slices (4.2M multiply-adds a product): one thread.
+        Assert.Equal(16_384, radboud.EvaluationSliceRows);
+        Assert.Equal(1, ThreadCount.Resolve(0, ThreadCount.LargestProduct(radboud.Module, radboud.EvaluationSliceRows)));
         Assert.Equal("1 thread", ThreadCount.Describe(1));
         Assert.Equal("2 threads", ThreadCount.Describe(2));
+    }
+
+    [Theory]
+    [InlineData("trace-radboud-4x16-100k", false)]
+    [InlineData("grid-radboud-4x16-512", false)]
+    [InlineData("trace-keras-8x256-100k", true)]
+    [InlineData("grid-keras-8x256-512", true)]
+    public void Evaluation_workloads_choose_threads_by_the_slices_the_flow_computes(string name, bool split)
+    {
+        // 100,000 or 262,144 rows, but each product is one slice's: the 4x16 flow's stay on one thread.
+        using var prepared = ComputeWorkloads.Find(name)!.Prepare(WorkloadSize.Full);
+        Assert.Equal(split ? Environment.ProcessorCount : 1, ThreadCount.Resolve(0, prepared.LargestProduct));
     }
 }
