@@ -12,8 +12,8 @@ public sealed record ComputeBenchConfig(IReadOnlyList<ComputeWorkload> Workloads
 /// <summary>
 /// One workload's figures. Times are medians of the timed calls after warm-up; the ratio is FlowLive over PyTorch
 /// (null where PyTorch did not run); the floor is the workload's matrix-product FLOPs at the sgemm rate measured
-/// beside it (<see cref="SgemmGigaflops"/>); memory is the peak resident set while the workload ran, its growth from after warm-up to the last call, and
-/// the live tensors left after it was freed (0, or something leaks).
+/// beside it (<see cref="SgemmGigaflops"/>); memory is the peak resident set while the workload ran, its growth from
+/// after warm-up to the last call, and the live tensors left after it was freed (0, or something leaks).
 /// </summary>
 public sealed record WorkloadFigures(string Name, string Description, int Threads, int Calls, double FlowLiveMilliseconds, double? PyTorchMilliseconds,
     double FloorMilliseconds, double SgemmGigaflops, double PeakRssMegabytes, double? PyTorchPeakRssMegabytes, double RssGrowthMegabytes, long LiveTensorsAfter,
@@ -39,7 +39,7 @@ public static class ComputeBenchmark
     public const int WarmUpCalls = 2;
 
     /// <summary>
-    /// Measures every workload, the sgemm calibration first; <paramref name="measured"/> sees each row as it is done.
+    /// Measures every workload in order; <paramref name="measured"/> sees each row as it is done.
     /// Each row's floor uses sgemm calls timed in its own rounds, beside its calls (<see cref="CalibrationCallsPerRound"/>
     /// a round, on the calibration's threads), for the reason ratios are taken in one run: this machine's sgemm rate
     /// drifts by a third within minutes (2,048-square products on two threads: medians of 118 and 135 ms ten minutes
