@@ -161,8 +161,8 @@ public static class BenchCommand
         var config = new ComputeBenchConfig(chosen, size, requestedThreads, budget, calls, rounds);
         output.WriteLine($"flowlive bench: {chosen.Count} workload{(chosen.Count == 1 ? "" : "s")} ({(size == WorkloadSize.Full ? "full size" : "tiny size")}), " +
                          $"{(requestedThreads > 0 ? ThreadCount.Describe(requestedThreads) : "threads automatic (per workload: column thr)")}, cpu, " +
-                         $"median of {rounds} round{(rounds == 1 ? "" : "s")} after {ComputeBenchmark.WarmUpCalls} warm-up calls" +
-                         (peer is null ? "" : $"; PyTorch {peer.TorchVersion} ({peer.Python}) interleaved on the same threads, BLAS: " +
+                         $"median of {rounds} round{(rounds == 1 ? "" : "s")} after {ComputeBenchmark.WarmUpCalls} warm-up calls, heap: {HeapAllocator.Current()}" +
+                         (peer is null ? "" : $"; PyTorch {peer.TorchVersion} ({peer.Python}) interleaved on the same threads, heap: {peer.Allocator}, BLAS: " +
                                               (peer.Blas.Count == 0 ? "none found" : string.Join(", ", peer.Blas.Select(Path.GetFileName)))));
         if (peer is { OptimisedBlas: false })
             output.WriteLine($"warning: PyTorch is on the reference BLAS (about 30 times slower than OpenBLAS): install {PyTorchPeer.OpenBlasPackage}");

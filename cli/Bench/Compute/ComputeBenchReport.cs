@@ -60,12 +60,14 @@ public static class ComputeBenchReport
                 ["virtual_machine"] = machine.VirtualMachine,
                 ["runtime"] = machine.Runtime,
                 ["torchsharp"] = machine.TorchSharp,
+                ["allocator"] = machine.Allocator,
                 ["sgemm_gflops_low"] = result.SgemmRange.Low,
                 ["sgemm_gflops_high"] = result.SgemmRange.High,
                 ["pytorch"] = peer is null ? null : new JsonObject
                 {
                     ["torch"] = peer.TorchVersion,
                     ["python"] = peer.PythonVersion,
+                    ["allocator"] = peer.Allocator,
                     ["blas"] = new JsonArray([.. peer.Blas.Select(b => (JsonNode)JsonValue.Create(b)!)]),
                 },
             },

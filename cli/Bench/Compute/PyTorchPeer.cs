@@ -22,6 +22,8 @@ public sealed class PyTorchPeer : IDisposable
     public string TorchVersion { get; }
     public string PythonVersion { get; }
     public IReadOnlyList<string> Blas { get; }
+    /// <summary>The malloc the script runs on (see <see cref="HeapAllocator"/>).</summary>
+    public string Allocator { get; }
     public string Python { get; }
 
     /// <summary>The Debian package that holds the OpenBLAS the script should use.</summary>
@@ -37,6 +39,7 @@ public sealed class PyTorchPeer : IDisposable
         TorchVersion = hello.GetProperty("torch").GetString() ?? "?";
         PythonVersion = hello.GetProperty("python").GetString() ?? "?";
         Blas = hello.GetProperty("blas").EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+        Allocator = hello.GetProperty("allocator").GetString() ?? "?";
     }
 
     /// <summary>True when the process runs an optimised BLAS (OpenBLAS or MKL), not the reference one.</summary>

@@ -32,6 +32,16 @@ def loaded_blas():
     return sorted(names)
 
 
+def heap_allocator():
+    """Which malloc this process runs on, as the flowlive side reports its own (HeapAllocator.cs)."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            for library, name in (("libtcmalloc", "tcmalloc"), ("libjemalloc", "jemalloc"), ("libmimalloc", "mimalloc")):
+                if "/" + library in line:
+                    return name
+    return "glibc"
+
+
 def peak_rss_mb():
     """Peak resident set (VmHWM) since the last reset_peak_rss, MB."""
     with open("/proc/self/status") as status:
@@ -232,7 +242,7 @@ def prepare(name, size):
 
 
 def main():
-    print(json.dumps({"torch": torch.__version__, "blas": loaded_blas(),
+    print(json.dumps({"torch": torch.__version__, "blas": loaded_blas(), "allocator": heap_allocator(),
                       "python": sys.version.split()[0]}), flush=True)
     prepared = {}
     for line in sys.stdin:

@@ -14,7 +14,7 @@ public sealed class ScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    static string Script()
+    internal static string Script()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -24,7 +24,7 @@ public sealed class ScriptTests : IDisposable
         throw new SkipException("the flowlive script is not above the test binaries (not run from a checkout)");
     }
 
-    static (int Code, string Output, string Error) Bash(string command, string? path = null)
+    internal static (int Code, string Output, string Error) Bash(string command, string? path = null)
     {
         var start = new ProcessStartInfo("bash", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (path is not null) start.Environment["PATH"] = path;

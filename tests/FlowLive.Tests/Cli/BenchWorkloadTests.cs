@@ -73,6 +73,9 @@ public sealed class BenchWorkloadTests : IDisposable
         using var document = JsonDocument.Parse(File.ReadAllText(json));
         var pytorch = document.RootElement.GetProperty("machine").GetProperty("pytorch");
         Assert.NotEmpty(pytorch.GetProperty("blas").EnumerateArray());
+        // Both sides run on the same heap allocator (the script inherits the preload), and the file says which.
+        Assert.Equal(HeapAllocator.Current(), document.RootElement.GetProperty("machine").GetProperty("allocator").GetString());
+        Assert.Equal(HeapAllocator.Current(), pytorch.GetProperty("allocator").GetString());
         foreach (var e in document.RootElement.GetProperty("workloads").EnumerateArray())
         {
             Assert.True(e.GetProperty("pytorch_ms").GetDouble() > 0);

@@ -12,12 +12,13 @@ internal static class TestAssemblyEntry
         [WindowChecks.KeyFromXServer] => WindowChecks.RunKeyFromXServer(),
         [WindowChecks.NoDisplay] => WindowChecks.RunNoDisplay(),
         [WindowChecks.WholeApp] => WholeAppCheck.Run().GetAwaiter().GetResult(),
+        [Build.HeapChecks.RepeatedGrid] => Build.HeapChecks.RunRepeatedGrid(),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}, {WindowChecks.WholeApp}");
+        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}, {WindowChecks.WholeApp}, {Build.HeapChecks.RepeatedGrid}");
         return 2;
     }
 }
