@@ -1,3 +1,4 @@
+using FlowLive.Devices;
 using FlowLive.Server.Compute;
 using FlowLive.Server.Operations;
 using FlowLive.Server.Registry;
@@ -30,8 +31,12 @@ sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry regis
         registry.Start();
         foreach (var service in HealthServices)
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
-        log.LogInformation("serving {Count} models from {Folders} on {Device}, libtorch on {Threads} thread(s)",
-            registry.All.Count(m => m.IsServing), string.Join(", ", registry.Folders), registry.Device, threads);
+        string heap = HeapAllocator.Current();
+        log.LogInformation("serving {Count} models from {Folders} on {Device}, libtorch on {Threads} thread(s), heap {Heap}",
+            registry.All.Count(m => m.IsServing), string.Join(", ", registry.Folders), registry.Device, threads, heap);
+        if (heap == HeapAllocator.Glibc)
+            log.LogWarning("running on glibc's malloc, whose heap fragments under libtorch's aligned allocations and can grow by GBs " +
+                           "over repeated calls (glibc bug 30723): ./flowlive serve runs it on tcmalloc unless FLOWLIVE_ALLOCATOR=glibc");
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FlowLive.Devices;
 using FlowLive.Flows;
 using FlowLive.Flows.Architectures;
 using FlowLive.Flows.Nets;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using FlowLive.Devices;
 
 namespace FlowLive.Cli.Bench.Compute;
 

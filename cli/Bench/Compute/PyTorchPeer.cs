@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using FlowLive.Devices;
 using FlowLive.Data;
 
 namespace FlowLive.Cli.Bench.Compute;

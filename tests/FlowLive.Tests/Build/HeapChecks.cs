@@ -1,3 +1,4 @@
+using FlowLive.Devices;
 using FlowLive.Cli.Bench.Compute;
 
 namespace FlowLive.Tests.Build;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowLive.Devices;
 using FlowLive.Cli.Bench;
 using FlowLive.Cli.Bench.Compute;
 using FlowLive.Data;

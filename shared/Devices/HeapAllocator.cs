@@ -1,16 +1,18 @@
-namespace FlowLive.Cli.Bench.Compute;
+namespace FlowLive.Devices;
 
 /// <summary>
 /// Which malloc a process runs on, read from the libraries mapped into it: the launcher preloads tcmalloc (see
-/// allocator_preload in the flowlive script), and a bench figure means little without saying which heap it had.
-/// The PyTorch script reports its own the same way.
+/// allocator_preload in the flowlive script), because glibc's heap fragments under libtorch's aligned allocations;
+/// the server says which at start-up and the bench beside its figures (its PyTorch script reports its own the same way).
 /// </summary>
 public static class HeapAllocator
 {
     static readonly (string Library, string Name)[] Known =
         [("libtcmalloc", "tcmalloc"), ("libjemalloc", "jemalloc"), ("libmimalloc", "mimalloc")];
 
-    /// <summary>"tcmalloc", "jemalloc" or "mimalloc" when one is mapped into this process, else "glibc".</summary>
+    public const string Glibc = "glibc";
+
+    /// <summary>"tcmalloc", "jemalloc" or "mimalloc" when one is mapped into this process, else "glibc" (Linux).</summary>
     public static string Current()
     {
         try
@@ -20,6 +22,6 @@ public static class HeapAllocator
                     if (line.Contains('/' + library, StringComparison.Ordinal)) return name;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "unknown"; }
-        return OperatingSystem.IsLinux() ? "glibc" : "unknown";
+        return OperatingSystem.IsLinux() ? Glibc : "unknown";
     }
 }
