@@ -20,25 +20,24 @@ import torch
 from torch import nn
 
 
-def loaded_blas():
-    """The BLAS and LAPACK libraries mapped into this process, as /proc/self/maps names them."""
-    names = set()
+def mapped_libraries():
+    """The paths of the files mapped into this process, as /proc/self/maps names them."""
     with open("/proc/self/maps") as maps:
-        for line in maps:
-            path = line.split()[-1] if len(line.split()) >= 6 else ""
-            base = os.path.basename(path)
-            if "blas" in base or "mkl" in base or "lapack" in base:
-                names.add(path)
-    return sorted(names)
+        return {line.split()[-1] for line in maps if len(line.split()) >= 6}
+
+
+def loaded_blas():
+    """The BLAS and LAPACK libraries mapped into this process."""
+    return sorted(path for path in mapped_libraries()
+                  if any(part in os.path.basename(path) for part in ("blas", "mkl", "lapack")))
 
 
 def heap_allocator():
     """Which malloc this process runs on, as the flowlive side reports its own (HeapAllocator.cs)."""
-    with open("/proc/self/maps") as maps:
-        for line in maps:
-            for library, name in (("libtcmalloc", "tcmalloc"), ("libjemalloc", "jemalloc"), ("libmimalloc", "mimalloc")):
-                if "/" + library in line:
-                    return name
+    names = {os.path.basename(path) for path in mapped_libraries()}
+    for library, name in (("libtcmalloc", "tcmalloc"), ("libjemalloc", "jemalloc"), ("libmimalloc", "mimalloc")):
+        if any(n.startswith(library) for n in names):
+            return name
     return "glibc"
 
 
