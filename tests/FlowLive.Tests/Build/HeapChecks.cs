@@ -1,28 +1,26 @@
-using FlowLive.Devices;
 using FlowLive.Cli.Bench.Compute;
+using FlowLive.Devices;
 
 namespace FlowLive.Tests.Build;
 
 /// <summary>
 /// A check that runs in a process of its own (see <see cref="Viewer.Platform.SelfProcess"/>), because the heap
 /// allocator is chosen when a process starts (LD_PRELOAD) and the test host's resident set says nothing about one
-/// workload: it repeats the bench's 4x16 density grid, the call glibc's heap grew to GBs of free memory under.
+/// workload: the bench's 4x16 density grid, the call glibc's heap grew to GBs of free memory under, measured by the
+/// bench itself (its growth column: resident set after the last call minus after warm-up).
 /// </summary>
 internal static class HeapChecks
 {
     public const string RepeatedGrid = "heap-repeated-grid";
     public const int Calls = 200;
 
-    /// <summary>Prints "allocator NAME, resident BEFORE MB before CALLS calls, AFTER MB after".</summary>
+    /// <summary>Prints "allocator NAME, resident growth GROWTH MB over CALLS calls".</summary>
     public static int RunRepeatedGrid()
     {
-        TorchSharp.torch.set_num_threads(1); // as the bench runs it, and once for the whole process
-        using var grid = ComputeWorkloads.Find("grid-radboud-4x16-512")!.Prepare(WorkloadSize.Full);
-        for (int i = 0; i < ComputeBenchmark.WarmUpCalls; i++) grid.Call();
-        double before = ProcessMemory.ResidentMegabytes();
-        for (int i = 0; i < Calls; i++) grid.Call();
-        double after = ProcessMemory.ResidentMegabytes();
-        Console.WriteLine($"allocator {HeapAllocator.Current()}, resident {before:F0} MB before {Calls} calls, {after:F0} MB after");
+        var grid = ComputeWorkloads.Find("grid-radboud-4x16-512")!;
+        var config = new ComputeBenchConfig([grid], WorkloadSize.Full, Threads: 0, Budget: TimeSpan.Zero, Calls: Calls, Rounds: 1);
+        var row = ComputeBenchmark.Run(config, peer: null).Workloads.Single();
+        Console.WriteLine($"allocator {HeapAllocator.Current()}, resident growth {row.RssGrowthMegabytes:F0} MB over {row.Calls} calls");
         return 0;
     }
 }
