@@ -22,8 +22,8 @@ public sealed class AllocatorTests
         string script = ScriptTests.Script();
         // The test host may run preloaded itself: each case starts from no LD_PRELOAD and no FLOWLIVE_ALLOCATOR.
         (int Code, string Output, string Error) Preload(string setting, bool installed) =>
-            ScriptTests.Bash($"unset LD_PRELOAD FLOWLIVE_ALLOCATOR; source '{script}'; dpkg() {{ return {(installed ? 0 : 1)}; }}; {setting} " +
-                             "use_allocator; printf '%s' \"${LD_PRELOAD:-}\"");
+            ScriptTests.Bash($"unset LD_PRELOAD FLOWLIVE_ALLOCATOR; export FLOWLIVE_MKL_DISPATCH=vendor; source '{script}'; dpkg() {{ return {(installed ? 0 : 1)}; }}; {setting} " +
+                             "use_preloads; printf '%s' \"${LD_PRELOAD:-}\"");
 
         var preloaded = Preload("export LD_PRELOAD=/usr/lib/mine.so;", installed: true);
         Assert.Equal(0, preloaded.Code);

@@ -13,12 +13,13 @@ internal static class TestAssemblyEntry
         [WindowChecks.NoDisplay] => WindowChecks.RunNoDisplay(),
         [WindowChecks.WholeApp] => WholeAppCheck.Run().GetAwaiter().GetResult(),
         [Build.HeapChecks.RepeatedGrid] => Build.HeapChecks.RunRepeatedGrid(),
+        [Build.MklChecks.OneProduct] => Build.MklChecks.RunOneProduct(),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}, {WindowChecks.WholeApp}, {Build.HeapChecks.RepeatedGrid}");
+        Console.Error.WriteLine($"FlowLive.Tests.dll runs its tests through `dotnet test`; checks: {WindowChecks.OpenRenderResizeClose}, {WindowChecks.KeyFromXServer}, {WindowChecks.NoDisplay}, {WindowChecks.WholeApp}, {Build.HeapChecks.RepeatedGrid}, {Build.MklChecks.OneProduct}");
         return 2;
     }
 }
