@@ -32,11 +32,15 @@ sealed class ServerLifetime(IOptions<ServerOptions> options, ModelRegistry regis
         foreach (var service in HealthServices)
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
         string heap = HeapAllocator.Current();
-        log.LogInformation("serving {Count} models from {Folders} on {Device}, libtorch on {Threads} thread(s), heap {Heap}",
-            registry.All.Count(m => m.IsServing), string.Join(", ", registry.Folders), registry.Device, threads, heap);
+        string? mkl = MklKernels.Current();
+        log.LogInformation("serving {Count} models from {Folders} on {Device}, libtorch on {Threads} thread(s), heap {Heap}, MKL kernels {Mkl}",
+            registry.All.Count(m => m.IsServing), string.Join(", ", registry.Folders), registry.Device, threads, heap, mkl ?? "none");
         if (heap == HeapAllocator.Glibc)
             log.LogWarning("running on glibc's malloc, whose heap fragments under libtorch's aligned allocations and can grow by GBs " +
                            "over repeated calls (glibc bug 30723): ./flowlive serve runs it on tcmalloc unless FLOWLIVE_ALLOCATOR=glibc");
+        if (mkl == MklKernels.Generic)
+            log.LogWarning("MKL runs its generic kernels on this {Vendor} CPU, its matrix products about a third slower than with the " +
+                           "CPU's own: ./flowlive serve answers MKL's vendor check unless FLOWLIVE_MKL_DISPATCH=vendor", MklKernels.CpuVendor());
         return Task.CompletedTask;
     }
 

@@ -163,6 +163,7 @@ public static class BenchCommand
         output.WriteLine($"flowlive bench: {chosen.Count} workload{(chosen.Count == 1 ? "" : "s")} ({(size == WorkloadSize.Full ? "full size" : "tiny size")}), " +
                          $"{(requestedThreads > 0 ? ThreadCount.Describe(requestedThreads) : "threads automatic (per workload: column thr)")}, cpu, " +
                          $"median of {rounds} round{(rounds == 1 ? "" : "s")} after {ComputeBenchmark.WarmUpCalls} warm-up calls, heap: {HeapAllocator.Current()}" +
+                         (MklKernels.Current() is string mkl ? $", MKL kernels: {mkl}" : "") +
                          (peer is null ? "" : $"; PyTorch {peer.TorchVersion} ({peer.Python}) interleaved on the same threads, heap: {peer.Allocator}, BLAS: " +
                                               (peer.Blas.Count == 0 ? "none found" : string.Join(", ", peer.Blas.Select(Path.GetFileName)))));
         if (peer is { OptimisedBlas: false })

@@ -61,6 +61,7 @@ public static class ComputeBenchReport
                 ["runtime"] = machine.Runtime,
                 ["torchsharp"] = machine.TorchSharp,
                 ["allocator"] = machine.Allocator,
+                ["mkl_kernels"] = machine.MklKernels,
                 ["sgemm_gflops_low"] = result.SgemmRange.Low,
                 ["sgemm_gflops_high"] = result.SgemmRange.High,
                 ["pytorch"] = peer is null ? null : new JsonObject

@@ -6,7 +6,7 @@ namespace FlowLive.Cli.Bench.Compute;
 
 /// <summary>What the figures were measured on, for the JSON file: absolute times mean little without it.</summary>
 public sealed record MachineInfo(string Cpu, int LogicalCores, double MemoryGigabytes, string OperatingSystem, string Kernel,
-    string Runtime, string TorchSharp, bool VirtualMachine, string Allocator)
+    string Runtime, string TorchSharp, bool VirtualMachine, string Allocator, string? MklKernels)
 {
     public static MachineInfo Current()
     {
@@ -21,7 +21,8 @@ public sealed record MachineInfo(string Cpu, int LogicalCores, double MemoryGiga
             typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
                 ?? typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?",
             cpu.GetValueOrDefault("flags")?.Split(' ').Contains("hypervisor") == true,
-            HeapAllocator.Current());
+            HeapAllocator.Current(),
+            Devices.MklKernels.Current());
     }
 
     /// <summary>The first value of each key in a "key SEPARATOR value" file such as /proc/cpuinfo; empty where it cannot be read.</summary>
