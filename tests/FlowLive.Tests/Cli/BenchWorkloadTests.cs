@@ -77,6 +77,9 @@ public sealed class BenchWorkloadTests : IDisposable
         // Both sides run on the same heap allocator (the script inherits the preload), and the file says which.
         Assert.Equal(HeapAllocator.Current(), document.RootElement.GetProperty("machine").GetProperty("allocator").GetString());
         Assert.Equal(HeapAllocator.Current(), pytorch.GetProperty("allocator").GetString());
+        // And which MKL kernels FlowLive's side ran on (this process runs on the same preloads as the command).
+        var mkl = document.RootElement.GetProperty("machine").GetProperty("mkl_kernels");
+        Assert.Equal(MklKernels.Current(), mkl.ValueKind == JsonValueKind.Null ? null : mkl.GetString());
         foreach (var e in document.RootElement.GetProperty("workloads").EnumerateArray())
         {
             Assert.True(e.GetProperty("pytorch_ms").GetDouble() > 0);
