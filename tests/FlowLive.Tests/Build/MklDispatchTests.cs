@@ -15,6 +15,17 @@ public sealed class MklDispatchTests
         if (!OperatingSystem.IsLinux()) throw new SkipException("LD_PRELOAD and /proc/cpuinfo: Linux only");
     }
 
+    static void RequireGcc() =>
+        Skip.If(ScriptTests.Bash("command -v gcc").Code != 0, "gcc is not installed: the script cannot build the library here (it says so, tested below)");
+
+    /// <summary>Runs <paramref name="test"/> with a fresh folder for the script's STATE, removed afterwards.</summary>
+    static void InFreshState(Action<string> test)
+    {
+        string state = Directory.CreateTempSubdirectory("flowlive-mkl-").FullName;
+        try { test(state); }
+        finally { Directory.Delete(state, recursive: true); }
+    }
+
     /// <summary>The script's mkl_dispatch_preload with the CPU's vendor and the environment given, building into a fresh state folder.</summary>
     static (int Code, string Output, string Error) Preload(string state, string vendor, string setting = "", string before = "") =>
         ScriptTests.Bash($"unset LD_PRELOAD FLOWLIVE_MKL_DISPATCH; {setting} source '{ScriptTests.Script()}'; STATE='{state}'; " +
@@ -24,9 +35,8 @@ public sealed class MklDispatchTests
     public void The_script_builds_and_preloads_the_answer_only_where_MKL_would_run_its_generic_kernels()
     {
         RequireLinux();
-        Skip.If(ScriptTests.Bash("command -v gcc").Code != 0, "gcc is not installed: the script cannot build the library here (it says so; see below)");
-        string state = Directory.CreateTempSubdirectory("flowlive-mkl-").FullName;
-        try
+        RequireGcc();
+        InFreshState(state =>
         {
             var amd = Preload(state, "AuthenticAMD");
             Assert.Equal(0, amd.Code);
@@ -51,24 +61,21 @@ public sealed class MklDispatchTests
             Assert.Equal((0, ""), (noCompiler.Code, noCompiler.Output.Trim()));
             Assert.Contains("gcc is missing, so libtorch's matrix products run MKL's generic kernels on this AuthenticAMD CPU", noCompiler.Error);
             Assert.Contains("sudo apt-get install -y gcc", noCompiler.Error);
-        }
-        finally { Directory.Delete(state, recursive: true); }
+        });
     }
 
     [SkippableFact]
     public void The_script_puts_the_allocator_and_the_answer_in_front_of_the_users_own_preloads()
     {
         RequireLinux();
-        Skip.If(ScriptTests.Bash("command -v gcc").Code != 0, "gcc is not installed");
-        string state = Directory.CreateTempSubdirectory("flowlive-mkl-").FullName;
-        try
+        RequireGcc();
+        InFreshState(state =>
         {
             var both = ScriptTests.Bash($"unset FLOWLIVE_MKL_DISPATCH FLOWLIVE_ALLOCATOR; export LD_PRELOAD=/usr/lib/mine.so; source '{ScriptTests.Script()}'; " +
                                         $"STATE='{state}'; cpu_vendor() {{ echo AuthenticAMD; }}; dpkg() {{ return 0; }}; use_preloads; printf '%s' \"$LD_PRELOAD\"");
             Assert.Equal(0, both.Code);
             Assert.Equal($"libtcmalloc_minimal.so.4:{Path.Combine(state, "native", MklKernels.DispatchLibrary)}:/usr/lib/mine.so", both.Output);
-        }
-        finally { Directory.Delete(state, recursive: true); }
+        });
     }
 
     [SkippableFact]
