@@ -27,9 +27,11 @@ def mapped_libraries():
 
 
 def loaded_blas():
-    """The BLAS and LAPACK libraries mapped into this process."""
+    """The BLAS and LAPACK libraries mapped into this process (not the launcher's answer to MKL's vendor check,
+    inherited with the preloads, which is no BLAS: build/mkl_feature_dispatch.c)."""
     return sorted(path for path in mapped_libraries()
-                  if any(part in os.path.basename(path) for part in ("blas", "mkl", "lapack")))
+                  if any(part in os.path.basename(path) for part in ("blas", "mkl", "lapack"))
+                  and os.path.basename(path) != "libmkl_feature_dispatch.so")
 
 
 def heap_allocator():
