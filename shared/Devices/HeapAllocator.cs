@@ -15,13 +15,10 @@ public static class HeapAllocator
     /// <summary>"tcmalloc", "jemalloc" or "mimalloc" when one is mapped into this process, else "glibc" (Linux).</summary>
     public static string Current()
     {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/self/maps"))
-                foreach (var (library, name) in Known)
-                    if (line.Contains('/' + library, StringComparison.Ordinal)) return name;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "unknown"; }
+        if (MappedLibraries.Paths() is not { } paths) return "unknown";
+        foreach (string path in paths)
+            foreach (var (library, name) in Known)
+                if (path.Contains('/' + library, StringComparison.Ordinal)) return name;
         return OperatingSystem.IsLinux() ? Glibc : "unknown";
     }
 }

@@ -40,9 +40,6 @@ public static class MklKernels
         return null;
     }
 
-    static bool DispatchLibraryMapped()
-    {
-        try { return File.ReadLines("/proc/self/maps").Any(line => line.EndsWith('/' + DispatchLibrary, StringComparison.Ordinal)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
-    }
+    static bool DispatchLibraryMapped() =>
+        MappedLibraries.Paths()?.Any(path => path.EndsWith('/' + DispatchLibrary, StringComparison.Ordinal)) == true;
 }
