@@ -147,10 +147,10 @@ public static class PresetCatalog
             // 130 epochs fill the budget on two idle cores (about 24 s each; measured 3,190 s in all): test 1.513
             // bits/dim (validation 1.443, on the old split whose validation lacked every 5); 60 epochs on one thread of a
             // busy machine had given 1.607. Re-run on the stratified split with ValidationTrim, tcmalloc and MKL's AVX-512
-            // kernels: test 1.514 (validation 1.509) in 1,822 s, so the 130 epochs now fill half the budget; more epochs
-            // (about 230 fit) are the next thing to try.
+            // kernels: test 1.514 (validation 1.509) in 1,822 s, so the 130 epochs filled half the budget. 220 epochs on the
+            // same stack: test 1.461 (validation 1.457) in 2,163 s (about 10 s an epoch), a quarter of the budget to spare.
             () => Digits("realnvp-mnist", SeedArchitectures.RealNvpMultiScaleDigits(),
-                new TrainingOptions { Epochs = 130, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ValidationTrim = 0.005, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
+                new TrainingOptions { Epochs = 220, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ValidationTrim = 0.005, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
 
         new("glow-mnist", "Glow on 28x28 digits (Kingma and Dhariwal 2018)",
