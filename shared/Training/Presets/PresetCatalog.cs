@@ -156,7 +156,8 @@ public static class PresetCatalog
         new("glow-mnist", "Glow on 28x28 digits (Kingma and Dhariwal 2018)",
             "2 levels x 8 steps of ActNorm, LU 1x1 convolution and affine coupling with factor-out, coupling CNNs of 64 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
-            // Measured: test 1.426 bits/dim after 100 epochs (2,753 s on two cores; about 24 s an epoch). With the plain
+            // Measured: test 1.426 bits/dim after 100 epochs (2,753 s on two cores; about 24 s an epoch; on today's stack
+            // the same figure in 936 s). With the plain
             // validation mean one odd digit stopped the same run at epoch 44 (test 1.565); 4 steps per level run twice as
             // fast but learn more slowly per second (test 2.237 against RealNVP's 2.277 after 10 epochs).
             () => Digits("glow-mnist", SeedArchitectures.GlowDigits(steps: 8),
@@ -167,7 +168,7 @@ public static class PresetCatalog
             "glow-mnist's flow (2 levels x 8 steps, coupling CNNs of 64 channels, logit pixels) on 28x28 Fashion-MNIST: 59,000 training, 1,000 validation, 10,000 test images",
             new("test_bits_per_dim", null, "report test bits/dim and the sample grid (the bar's Fashion-MNIST figure) within a 60-minute 2-core CPU budget"),
             // An epoch is 922 steps, about 3.5 minutes on two cores: 15 epochs fill the hour with the cosine decay complete.
-            // Measured: test 3.281 bits/dim (train 3.262, validation 3.267) in 3,292 s.
+            // Measured: test 3.281 bits/dim (train 3.262, validation 3.267) in 3,292 s; 3.284 in 1,047 s on today's stack.
             () => Images("glow-fashion", "fashion-mnist", SeedArchitectures.GlowDigits(steps: 8),
                 new TrainingOptions { Epochs = 15, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 4, ValidationTrim = 0.005, ReportEvery = 461, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
