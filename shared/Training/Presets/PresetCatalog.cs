@@ -144,11 +144,9 @@ public static class PresetCatalog
         new("realnvp-mnist", "RealNVP multi-scale on 28x28 digits (Dinh et al. 2016)",
             "chequerboard and channel-mask affine couplings with squeeze and factor-out, 3 scales, coupling CNNs of 32 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
-            // 130 epochs fill the budget on two idle cores (about 24 s each; measured 3,190 s in all): test 1.513
-            // bits/dim (validation 1.443, on the old split whose validation lacked every 5); 60 epochs on one thread of a
-            // busy machine had given 1.607. Re-run on the stratified split with ValidationTrim, tcmalloc and MKL's AVX-512
-            // kernels: test 1.514 (validation 1.509) in 1,822 s, so the 130 epochs filled half the budget. 220 epochs on the
-            // same stack: test 1.461 (validation 1.457) in 2,163 s (about 10 s an epoch), a quarter of the budget to spare.
+            // 220 epochs, about 10 s each on two idle cores (with tcmalloc and MKL's AVX-512 kernels): test 1.461 bits/dim
+            // (validation 1.457) in 2,163 s, a quarter of the budget to spare; the budget stops a slower machine early.
+            // 130 epochs gave 1.514, over the bar (1.513 at 24 s an epoch on glibc's heap); 60 epochs on one thread, 1.607.
             () => Digits("realnvp-mnist", SeedArchitectures.RealNvpMultiScaleDigits(),
                 new TrainingOptions { Epochs = 220, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ValidationTrim = 0.005, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
@@ -156,10 +154,10 @@ public static class PresetCatalog
         new("glow-mnist", "Glow on 28x28 digits (Kingma and Dhariwal 2018)",
             "2 levels x 8 steps of ActNorm, LU 1x1 convolution and affine coupling with factor-out, coupling CNNs of 64 channels, logit pixels",
             new("test_bits_per_dim", 1.5, "test bits/dim on the 28x28 digits <= 1.5 within a 60-minute 2-core CPU budget"),
-            // Measured: test 1.426 bits/dim after 100 epochs (2,753 s on two cores; about 24 s an epoch; on today's stack
-            // the same figure in 936 s). With the plain
-            // validation mean one odd digit stopped the same run at epoch 44 (test 1.565); 4 steps per level run twice as
-            // fast but learn more slowly per second (test 2.237 against RealNVP's 2.277 after 10 epochs).
+            // Measured: test 1.426 bits/dim after 100 epochs in 936 s on two cores (about 9 s an epoch; 2,753 s on glibc's
+            // heap, the same figure). With the plain validation mean one odd digit stopped the same run at epoch 44 (test
+            // 1.565); 4 steps per level run twice as fast but learn more slowly per second (test 2.237 against RealNVP's
+            // 2.277 after 10 epochs).
             () => Digits("glow-mnist", SeedArchitectures.GlowDigits(steps: 8),
                 new TrainingOptions { Epochs = 100, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 8, ValidationTrim = 0.005, ReportEvery = 115, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
@@ -167,8 +165,9 @@ public static class PresetCatalog
         new("glow-fashion", "Glow on Fashion-MNIST (Xiao et al. 2017): glow-mnist's flow on 60,000 images of clothing",
             "glow-mnist's flow (2 levels x 8 steps, coupling CNNs of 64 channels, logit pixels) on 28x28 Fashion-MNIST: 59,000 training, 1,000 validation, 10,000 test images",
             new("test_bits_per_dim", null, "report test bits/dim and the sample grid (the bar's Fashion-MNIST figure) within a 60-minute 2-core CPU budget"),
-            // An epoch is 922 steps, about 3.5 minutes on two cores: 15 epochs fill the hour with the cosine decay complete.
-            // Measured: test 3.281 bits/dim (train 3.262, validation 3.267) in 3,292 s; 3.284 in 1,047 s on today's stack.
+            // An epoch is 922 steps, about 70 s on two cores (3.5 minutes on glibc's heap, when 15 epochs filled the hour).
+            // Measured: test 3.284 bits/dim (train 3.265, validation 3.270) in 1,047 s; 3.281 in 3,292 s before. More
+            // epochs would now fit the budget; not tried.
             () => Images("glow-fashion", "fashion-mnist", SeedArchitectures.GlowDigits(steps: 8),
                 new TrainingOptions { Epochs = 15, BatchSize = 64, LearningRate = 1e-3, Schedule = new CosineSchedule { WarmupSteps = 200 }, Patience = 4, ValidationTrim = 0.005, ReportEvery = 461, TimeBudget = TimeSpan.FromMinutes(60) }),
             PresetKind.Image, Fast),
