@@ -4,7 +4,7 @@ namespace FlowLive.Viewer.Client;
 
 /// <summary>
 /// How the viewer survives a server that is not there yet, goes away mid-stream or restarts: a call that fails for
-/// a transient reason (UNAVAILABLE, a dropped connection, an expired deadline) is reported on screen and tried again
+/// a transient reason (UNAVAILABLE, a dropped connection, a stream the server cancelled, an expired deadline) is reported on screen and tried again
 /// with growing pauses (up to 5 s) until it succeeds or the scene cancels it; a call the server refuses for a reason
 /// that retrying will not change (NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ...) is reported and dropped.
 /// </summary>
@@ -48,8 +48,13 @@ public static class Retrying
         }
     }
 
+    /// <summary>
+    /// CANCELLED counts as transient when the viewer did not cancel (that case returns earlier): a server shutting
+    /// down resets its open streams with CANCEL, and the viewer should be back when it returns.
+    /// </summary>
     public static bool IsTransient(StatusCode code) =>
-        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted;
+        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Aborted
+            or StatusCode.Cancelled;
 
     private static string Describe(RpcException e) =>
         string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail.Split('\n')[0];

@@ -13,6 +13,16 @@ public sealed class MessageQueue
 
     public void Post(Action apply) => pending.Enqueue(apply);
 
+    /// <summary>
+    /// Posts a stream's result that is dropped, unrun, should <paramref name="until"/> be cancelled before the drain:
+    /// a scene left or restarted (its streams' token cancelled on the render thread) never receives what its old
+    /// streams had already queued.
+    /// </summary>
+    public void Post(Action apply, CancellationToken until) => pending.Enqueue(() =>
+    {
+        if (!until.IsCancellationRequested) apply();
+    });
+
     /// <summary>Runs what has arrived, at most <paramref name="limit"/> actions (the rest wait for the next update).</summary>
     public int Drain(int limit = int.MaxValue)
     {

@@ -58,7 +58,7 @@ public sealed class ViewerApp : IDisposable
             {
                 models = serving;
                 ChooseModel(wantedModel);
-            });
+            }, cancellation);
         }, lifetime.Token);
     }
 

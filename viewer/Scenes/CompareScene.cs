@@ -46,11 +46,11 @@ public sealed class CompareScene : Scene
             var models = (await Context.Server.Models.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellation)).Models
                 .Where(m => m.Status == ModelStatus.Serving && Refuses(m) is null && m.Name != Model.Name).ToList();
             var partner = models.FirstOrDefault(m => m.Dataset == Model.Dataset && m.Dataset != "") ?? models.FirstOrDefault();
-            Context.Queue.Post(() => other = partner);
+            Context.Queue.Post(() => other = partner, cancellation);
             if (partner is null) return;
             var first = await TraceOf(Model, new TraceRequest { Model = Model.Name, Count = Points, Seed = Context.Settings.Seed }, cancellation);
             var firstBounds = first.Bounds();
-            Context.Queue.Post(() => (a, aBounds) = (first, firstBounds));
+            Context.Queue.Post(() => (a, aBounds) = (first, firstBounds), cancellation);
             var latents = first.States[0].Interleaved(first.Total);
             var second = await TraceOf(partner, new TraceRequest { Model = partner.Name, Latents = WireTensors.Of(latents, first.Total, 2), ChunkSize = 4096 }, cancellation);
             var secondBounds = second.Bounds();
@@ -58,7 +58,7 @@ public sealed class CompareScene : Scene
             {
                 (b, bBounds) = (second, secondBounds);
                 animation.Reset(Math.Max(first.LayerCount, second.LayerCount));
-            });
+            }, cancellation);
         }, Streams);
     }
 

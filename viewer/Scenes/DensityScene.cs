@@ -59,7 +59,7 @@ public sealed class DensityScene : Scene
         {
             using var call = Context.Server.Models.Sample(request, cancellationToken: cancellation);
             var points = await PointStream.Read(call.ResponseStream, SampleCount, chunk => (chunk.Offset, chunk.Points), cancellation);
-            Context.Queue.Post(() => sampleLayer.Samples = points);
+            Context.Queue.Post(() => sampleLayer.Samples = points, cancellation);
         }, Streams);
     }
 
@@ -86,7 +86,7 @@ public sealed class DensityScene : Scene
                     LogDensity = values;
                     heatmap = new RgbaImage(grid.Columns, grid.Rows);
                     Heatmaps.Paint(values, top, heatmap);
-                });
+                }, cancellation);
             }
         }, gridCall.Token);
     }

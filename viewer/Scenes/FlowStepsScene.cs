@@ -116,7 +116,7 @@ public sealed class FlowStepsScene : Scene
                     {
                         trace = created;
                         animation.Reset(created.LayerCount);
-                    });
+                    }, cancellation);
                 }
                 var target = incoming;
                 Context.Queue.Post(() =>
@@ -127,7 +127,7 @@ public sealed class FlowStepsScene : Scene
                         Arrived(target);
                         OrderSpatially(target);
                     }
-                });
+                }, cancellation);
             }
         }, Streams);
     }
@@ -150,7 +150,7 @@ public sealed class FlowStepsScene : Scene
         {
             using var call = Context.Server.Models.DensityGrid(request, cancellationToken: cancellation);
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
-                Context.Queue.Post(() => layers.Add(message));
+                Context.Queue.Post(() => layers.Add(message), cancellation);
         }, Streams);
     }
 
@@ -199,7 +199,7 @@ public sealed class FlowStepsScene : Scene
         {
             using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
             var lines = await FlowTrace.Read(Model, call.ResponseStream, cancellation);
-            Context.Queue.Post(() => grid = lines);
+            Context.Queue.Post(() => grid = lines, cancellation);
         }, Streams);
     }
 
@@ -211,7 +211,7 @@ public sealed class FlowStepsScene : Scene
         {
             using var call = Context.Server.Models.SampleData(request, cancellationToken: cancellation);
             var points = await PointStream.Read(call.ResponseStream, DataPoints, chunk => (chunk.Offset, chunk.Points), cancellation);
-            Context.Queue.Post(() => data = points);
+            Context.Queue.Post(() => data = points, cancellation);
         }, Streams);
     }
 
@@ -229,7 +229,7 @@ public sealed class FlowStepsScene : Scene
             var states = new List<TraceResponse>();
             using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
             await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation)) states.Add(message);
-            Context.Queue.Post(() => probe = new Probe(point, states));
+            Context.Queue.Post(() => probe = new Probe(point, states), cancellation);
         }, Streams);
     }
 

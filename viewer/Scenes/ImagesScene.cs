@@ -55,7 +55,7 @@ public sealed class ImagesScene : Scene
                         trace = target;
                         animation.Reset(target.LayerCount);
                     }
-                });
+                }, cancellation);
             }
         }, Streams);
     }

@@ -57,8 +57,10 @@ public sealed class InterpolationScene : Scene
             var examples = new List<float>();
             using (var call = Context.Server.Models.SampleData(new SampleDataRequest { Model = model, Count = 2 * Pairs, Seed = seed }, cancellationToken: cancellation))
                 await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellation)) examples.AddRange(WireTensors.Values(chunk.Points));
+            // Each attempt (a retry after the server went away) fills its own set of paths; pairs that arrive for
+            // a set the scene no longer shows are dropped, so Ready never counts pairs of two attempts.
             var result = new float[Pairs][][];
-            Context.Queue.Post(() => paths = result);
+            Context.Queue.Post(() => (paths, received) = (result, 0), cancellation);
             for (int pair = 0; pair < Pairs; pair++)
             {
                 var ends = examples.Skip((int)(2 * pair * pixels)).Take((int)(2 * pixels)).ToArray();
@@ -70,9 +72,10 @@ public sealed class InterpolationScene : Scene
                 int index = pair;
                 Context.Queue.Post(() =>
                 {
+                    if (!ReferenceEquals(paths, result)) return;
                     result[index] = frames;
                     received++;
-                });
+                }, cancellation);
             }
         }, Streams);
     }

@@ -30,6 +30,9 @@ public sealed class TrainingScene : Scene
     public Job? Job => job;
     public int Snapshots { get; private set; }
 
+    /// <summary>The train loss curve drawn in the overlay: (step, loss), steps rising.</summary>
+    public IReadOnlyList<Vector2> TrainCurve => trainCurve;
+
     public override string Title => "Live training";
 
     /// <summary>Any model: the scene shows the server's job, not the chosen model.</summary>
@@ -53,13 +56,13 @@ public sealed class TrainingScene : Scene
         {
             var response = await Context.Server.Training.ListPresetsAsync(new ListPresetsRequest(), cancellationToken: cancellation);
             var twoD = response.Presets.Where(p => p.Kind == "2d").ToList();
-            Context.Queue.Post(() => presets = twoD);
+            Context.Queue.Post(() => presets = twoD, cancellation);
         }, Streams);
         Context.Start("ListJobs", async cancellation =>
         {
             var jobs = await Context.Server.Training.ListJobsAsync(new ListJobsRequest(), cancellationToken: cancellation);
             var running = jobs.Jobs.FirstOrDefault(j => j.State is JobState.Running or JobState.Queued) ?? jobs.Jobs.FirstOrDefault();
-            if (running is not null) Context.Queue.Post(() => Watch(running.Id));
+            if (running is not null) Context.Queue.Post(() => Watch(running.Id), cancellation);
         }, Streams);
     }
 
@@ -67,16 +70,23 @@ public sealed class TrainingScene : Scene
     {
         watch?.Cancel();
         watch = CancellationTokenSource.CreateLinkedTokenSource(Streams);
+        ForgetHistory();
+        Context.Start($"WatchJob {id}", async cancellation =>
+        {
+            // WatchJob replays the job's history first, so every attempt (a retry too) starts the curves afresh.
+            Context.Queue.Post(ForgetHistory, cancellation);
+            using var call = Context.Server.Training.WatchJob(new WatchJobRequest { JobId = id }, cancellationToken: cancellation);
+            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
+                Context.Queue.Post(() => Apply(message), cancellation);
+        }, watch.Token);
+    }
+
+    private void ForgetHistory()
+    {
         trainCurve.Clear();
         validationCurve.Clear();
         lossAxes = null;
         Snapshots = 0;
-        Context.Start($"WatchJob {id}", async cancellation =>
-        {
-            using var call = Context.Server.Training.WatchJob(new WatchJobRequest { JobId = id }, cancellationToken: cancellation);
-            await foreach (var message in call.ResponseStream.ReadAllAsync(cancellation))
-                Context.Queue.Post(() => Apply(message));
-        }, watch.Token);
     }
 
     private void Apply(WatchJobResponse message)
@@ -180,7 +190,7 @@ public sealed class TrainingScene : Scene
                     {
                         job = started.Job;
                         Watch(started.Job.Id);
-                    });
+                    }, cancellation);
                 }, Streams);
                 return true;
             case ViewerCommand.NextModel or ViewerCommand.PreviousModel when presets.Count > 0:

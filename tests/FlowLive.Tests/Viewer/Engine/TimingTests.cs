@@ -102,4 +102,19 @@ public sealed class TimingTests
         foreach (var producer in seen.GroupBy(s => s.Producer))
             Assert.Equal(Enumerable.Range(0, 100), producer.Select(s => s.Index));
     }
+
+    [Fact]
+    public void Work_posted_under_a_token_cancelled_before_the_drain_is_dropped()
+    {
+        var queue = new MessageQueue();
+        using var left = new CancellationTokenSource();
+        using var live = new CancellationTokenSource();
+        var seen = new List<string>();
+        queue.Post(() => seen.Add("old scene"), left.Token);
+        queue.Post(() => seen.Add("current scene"), live.Token);
+        queue.Post(() => seen.Add("untokened"));
+        left.Cancel(); // the scene was left after its stream had posted
+        Assert.Equal(3, queue.Drain());
+        Assert.Equal(["current scene", "untokened"], seen);
+    }
 }
