@@ -11,6 +11,7 @@ public sealed record ViewerOptions
     public string? Model { get; init; }
     public int Points { get; init; } = 100_000;
     public PointsPath PointsPath { get; init; } = PointsPath.Auto;
+    public Heatmap Heatmap { get; init; } = Heatmap.Density;
     public bool Fullscreen { get; init; }
     public int Width { get; init; } = 1280;
     public int Height { get; init; } = 720;

@@ -52,7 +52,11 @@ public static class ViewerProgram
 
     public static ViewerApp CreateApp(ServerLink link, ViewerOptions options)
     {
-        var settings = new ViewerSettings { Points = options.Points, PointsPath = options.PointsPath };
+        var settings = new ViewerSettings
+        {
+            Points = options.Points, PointsPath = options.PointsPath,
+            ShowDensity = options.Heatmap == Heatmap.Density, ShowVolume = options.Heatmap == Heatmap.Volume,
+        };
         return new ViewerApp(new ViewerContext(link, new MessageQueue(), settings), SceneCatalog.Create(), options.Scene, options.Model);
     }
 }

@@ -30,6 +30,12 @@ public sealed class ViewerFlags
         DefaultValueFactory = _ => "auto",
     }.AcceptOnlyFromAmong("auto", "cpu", "gpu");
 
+    public Option<string> Heatmap { get; } = new Option<string>("--heatmap")
+    {
+        Description = "flow steps' heatmap: each layer prefix's log-density, each layer's volume change (log|det|), or none",
+        DefaultValueFactory = _ => "density",
+    }.AcceptOnlyFromAmong("density", "volume", "none");
+
     public void AddTo(Command command)
     {
         command.Options.Add(Server);
@@ -37,6 +43,7 @@ public sealed class ViewerFlags
         command.Options.Add(Model);
         command.Options.Add(Points);
         command.Options.Add(PointsPath);
+        command.Options.Add(Heatmap);
     }
 
     public ViewerOptions Options(ParseResult parsed, IReadOnlyList<string> servers, int width = 1280, int height = 720)
@@ -50,6 +57,7 @@ public sealed class ViewerFlags
             Model = parsed.GetValue(Model),
             Points = points,
             PointsPath = Enum.Parse<PointsPath>(parsed.GetValue(PointsPath)!, ignoreCase: true),
+            Heatmap = Enum.Parse<Heatmap>(parsed.GetValue(Heatmap)!, ignoreCase: true),
             Width = width,
             Height = height,
         };

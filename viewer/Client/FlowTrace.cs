@@ -28,13 +28,13 @@ public sealed class FlowTrace
     public static FlowTrace For(ModelInfo model, TraceResponse first, bool withLogDet) =>
         new(model.Name, (int)first.Total, first.LayerCount, model.Layers.Select(l => l.Kind).Prepend("base").ToList(), first.Seed, withLogDet);
 
-    /// <summary>A whole Trace stream of <paramref name="model"/> (without log-dets), read before anything is shown.</summary>
-    public static async Task<FlowTrace> Read(ModelInfo model, IAsyncStreamReader<TraceResponse> stream, CancellationToken cancellation)
+    /// <summary>A whole Trace stream of <paramref name="model"/>, read before anything is shown.</summary>
+    public static async Task<FlowTrace> Read(ModelInfo model, IAsyncStreamReader<TraceResponse> stream, CancellationToken cancellation, bool withLogDet = false)
     {
         FlowTrace? trace = null;
         await foreach (var message in stream.ReadAllAsync(cancellation))
         {
-            trace ??= For(model, message, withLogDet: false);
+            trace ??= For(model, message, withLogDet);
             trace.Add(message);
         }
         return trace ?? throw new InvalidDataException($"{model.Name}: the trace was empty");

@@ -23,6 +23,7 @@ public static class KeyMap
         Key.P => ViewerCommand.MorePoints,
         Key.O => ViewerCommand.FewerPoints,
         Key.D => ViewerCommand.ToggleDensity,
+        Key.V => ViewerCommand.ToggleVolume,
         Key.G => ViewerCommand.ToggleGrid,
         Key.X => ViewerCommand.ToggleData,
         Key.C when modifiers.HasFlag(KeyModifiers.Shift) => ViewerCommand.CancelTraining,

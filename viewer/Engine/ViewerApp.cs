@@ -112,7 +112,14 @@ public sealed class ViewerApp : IDisposable
             case ViewerCommand.Fullscreen: FullscreenRequested = true; break;
             case ViewerCommand.Screenshot: ScreenshotRequested = true; break;
             case ViewerCommand.ToggleHelp: Context.Settings.ShowHelp = !Context.Settings.ShowHelp; break;
-            case ViewerCommand.ToggleDensity: Context.Settings.ShowDensity = !Context.Settings.ShowDensity; break;
+            case ViewerCommand.ToggleDensity:
+                Context.Settings.ShowDensity = !Context.Settings.ShowDensity;
+                if (Context.Settings.ShowDensity) Context.Settings.ShowVolume = false;
+                break;
+            case ViewerCommand.ToggleVolume:
+                Context.Settings.ShowVolume = !Context.Settings.ShowVolume;
+                if (Context.Settings.ShowVolume) Context.Settings.ShowDensity = false;
+                break;
             case ViewerCommand.ToggleGrid: Context.Settings.ShowGrid = !Context.Settings.ShowGrid; break;
             case ViewerCommand.ToggleData: Context.Settings.ShowData = !Context.Settings.ShowData; break;
             case ViewerCommand.NextModel: CycleModel(+1); break;

@@ -4,7 +4,7 @@ namespace FlowLive.Viewer.Engine;
 public enum ViewerCommand
 {
     PlayPause, StepForward, StepBack, Faster, Slower, Resample, NextModel, PreviousModel, Warmer, Cooler,
-    MorePoints, FewerPoints, ToggleDensity, ToggleGrid, ToggleData, ToggleColours, ToggleHelp, ResetView, Screenshot,
+    MorePoints, FewerPoints, ToggleDensity, ToggleVolume, ToggleGrid, ToggleData, ToggleColours, ToggleHelp, ResetView, Screenshot,
     Fullscreen, Quit, Interpolation, StartTraining, CancelTraining, Scene1, Scene2, Scene3, Scene4, Scene5, Scene6,
 }
 

@@ -16,7 +16,11 @@ public sealed class ViewerSettings
     /// <summary>auto (by renderer: CPU splatting on software GL, vertex shader on a GPU), cpu or gpu.</summary>
     public PointsPath PointsPath { get; set; } = PointsPath.Auto;
 
+    /// <summary>The flow-steps heatmap: the log-density of the layers so far (D)...</summary>
     public bool ShowDensity { get; set; } = true;
+
+    /// <summary>... or the current layer's volume change (V); turning one on turns the other off.</summary>
+    public bool ShowVolume { get; set; }
     public bool ShowGrid { get; set; }
     public bool ShowData { get; set; }
     public bool ShowHelp { get; set; }
@@ -33,3 +37,6 @@ public sealed class ViewerSettings
 }
 
 public enum PointsPath { Auto, Cpu, Gpu }
+
+/// <summary>The flow-steps heatmap a viewer starts with (D and V switch later).</summary>
+public enum Heatmap { None, Density, Volume }

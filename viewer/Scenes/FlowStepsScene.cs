@@ -10,8 +10,8 @@ namespace FlowLive.Viewer.Scenes;
 /// <summary>
 /// Flow steps: a cloud of base samples carried through every layer to the data and back. All states come from one
 /// Trace stream; the motion between consecutive states is interpolated here, so the animation never waits for the
-/// network. Optional heatmap: the log-density of the current layer prefix (DensityGrid per layer), cross-faded as
-/// the points move from one layer's state to the next.
+/// network. Optional heatmaps: the log-density of the current layer prefix (DensityGrid per layer), cross-faded as
+/// the points move from one layer's state to the next, or the current layer's volume change (<see cref="VolumeChangeMap"/>).
 /// </summary>
 public sealed class FlowStepsScene : Scene
 {
@@ -23,6 +23,9 @@ public sealed class FlowStepsScene : Scene
     private FlowTrace? trace;
     private RgbaImage? splat;
     private DensityLayers? densities;
+    private VolumeChangeMap? volume;
+    private bool volumeAsked;
+    private const int VolumeResolution = 120;
     private (float X0, float X1, float Y0, float Y1)? bounds;
     private (int Received, (float X0, float X1, float Y0, float Y1) Window)? boundsSoFar;
     private FlowTrace? grid;
@@ -52,7 +55,11 @@ public sealed class FlowStepsScene : Scene
     /// <summary>Data to pixels as last drawn (probing a click and tests use it).</summary>
     public ViewTransform LastView { get; private set; }
 
-    public override bool Ready => trace is { Complete: true } && !ordering && (!Context.Settings.ShowDensity || densities is { Complete: true });
+    public override bool Ready => trace is { Complete: true } && !ordering && (!Context.Settings.ShowDensity || densities is { Complete: true })
+        && (!Context.Settings.ShowVolume || volume is not null);
+
+    /// <summary>The volume-change map once its lattice has been traced (V shows it).</summary>
+    public VolumeChangeMap? Volume => volume;
 
     /// <summary>A copy of the trace in spatial order is being made (<see cref="OrderSpatially"/>).</summary>
     private bool ordering;
@@ -69,8 +76,9 @@ public sealed class FlowStepsScene : Scene
             var (from, _) = LayerAnimation.Segment(at, trace.LayerCount);
             string kind = at <= 0 ? "base" : trace.LayerKinds[Math.Min(trace.LayerCount, from + 1)];
             string loading = trace.Complete ? "" : $" (receiving {100.0 * trace.Received / trace.Total:0}%)";
+            string volumeOf = Context.Settings.ShowVolume ? $" · volume change of layer {from + 1}" : "";
             return $"{Model.Name} · layer {at:0.0} of {trace.LayerCount} ({kind}) · {trace.Received:N0} points{loading} · T {Context.Settings.Temperature:0.0#}" +
-                   (animation.Playing ? "" : " · paused");
+                   volumeOf + (animation.Playing ? "" : " · paused");
         }
     }
 
@@ -81,8 +89,9 @@ public sealed class FlowStepsScene : Scene
     [
         ("click a point", "probe: its path through the layers and its log-likelihood waterfall"),
         ("C", "colour by base angle / volume change / log-density"), ("G", "warped coordinate grid"), ("X", "the training data (white)"),
-        ("Space", "play / pause"), (", .", "step a layer back / forward"), ("[ ]", "slower / faster"),
+        ("Space", "play / pause"), (", . or ← →", "step a layer back / forward"), ("[ ] or ↓ ↑", "slower / faster"),
         ("N", "new samples"), ("- +", "cooler / warmer"), ("P / O", "more / fewer points"), ("D", "density heatmap on/off"),
+        ("V", "volume-change heatmap: where this layer stretches (red) or squeezes (blue) space"),
         ("drag, wheel", "pan, zoom"), ("R", "reset the view"), ("click the bar", "scrub through the layers"),
     ];
 
@@ -91,6 +100,8 @@ public sealed class FlowStepsScene : Scene
         trace = null;
         ordering = false;
         densities = null;
+        volume = null;
+        volumeAsked = false;
         bounds = null;
         boundsSoFar = null;
         grid = null;
@@ -144,6 +155,7 @@ public sealed class FlowStepsScene : Scene
         };
         RequestGrid(window);
         RequestData();
+        if (Context.Settings.ShowVolume) RequestVolume(window);
         var layers = new DensityLayers(complete.LayerCount, GridResolution, GridResolution, window);
         densities = layers;
         Context.Start("DensityGrid", async cancellation =>
@@ -203,6 +215,24 @@ public sealed class FlowStepsScene : Scene
         }, Streams);
     }
 
+    /// <summary>
+    /// The lattice of base points traced with log-dets for the volume-change map, over the same window as the density
+    /// grids. Asked for only once V is first pressed (it streams a few megabytes).
+    /// </summary>
+    private void RequestVolume((float X0, float X1, float Y0, float Y1) window)
+    {
+        volumeAsked = true;
+        var latents = VolumeChangeMap.Lattice();
+        var request = new TraceRequest { Model = Model.Name, Latents = WireTensors.Of(latents, latents.Length / 2, 2), IncludeLogDet = true };
+        Context.Start("Trace (volume change)", async cancellation =>
+        {
+            using var call = Context.Server.Models.Trace(request, cancellationToken: cancellation);
+            var lattice = await FlowTrace.Read(Model, call.ResponseStream, cancellation, withLogDet: true);
+            var map = new VolumeChangeMap(lattice, VolumeResolution, VolumeResolution, window);
+            Context.Queue.Post(() => volume = map, cancellation);
+        }, Streams);
+    }
+
     /// <summary>Examples of the model's data (SampleData), drawn in white over the last state when X is on.</summary>
     private void RequestData()
     {
@@ -233,7 +263,11 @@ public sealed class FlowStepsScene : Scene
         }, Streams);
     }
 
-    public override void Update(double seconds) => animation.Step(seconds);
+    public override void Update(double seconds)
+    {
+        animation.Step(seconds);
+        if (Model is not null && Context.Settings.ShowVolume && !volumeAsked && bounds is { } window) RequestVolume(window);
+    }
 
     public override void Draw(IRenderer2D renderer, double alpha, RectangleF area)
     {
@@ -243,7 +277,12 @@ public sealed class FlowStepsScene : Scene
         var (from, t) = LayerAnimation.Segment(animation.At(alpha), trace.LayerCount);
         int to = Math.Min(trace.LayerCount, from + 1);
 
-        if (Context.Settings.ShowDensity && densities is { } layers && layers.Ready(from, to))
+        if (Context.Settings.ShowVolume && volume is { } map)
+        {
+            var (x0, x1, y0, y1) = map.Window;
+            renderer.DrawImage(map.Between(from, (float)t), view.ToPixels(x0, x1, y0, y1), smooth: true);
+        }
+        else if (Context.Settings.ShowDensity && densities is { } layers && layers.Ready(from, to))
         {
             var image = layers.Between(from, to, (float)t);
             var (x0, x1, y0, y1) = layers.Window;
@@ -295,7 +334,22 @@ public sealed class FlowStepsScene : Scene
             probe.DrawPath(renderer, view, animation.At(alpha));
             probe.DrawWaterfall(renderer, new RectangleF(area.Right - 430, area.Bottom - 290, 420, 240));
         }
+        if (Context.Settings.ShowVolume && volume is { } shown) VolumeLegend(renderer, new RectangleF(area.Right - 60, area.Y + 70, 18, 220), shown.Scale);
         DrawScrubBar(renderer, area);
+    }
+
+    /// <summary>The volume map's colour bar: log|det| from +scale (stretches) through 0 to -scale (squeezes).</summary>
+    private static void VolumeLegend(IRenderer2D renderer, RectangleF bar, float scale)
+    {
+        const int steps = 32;
+        for (int i = 0; i < steps; i++)
+            renderer.FillRectangle(new RectangleF(bar.X, bar.Y + bar.Height * i / steps, bar.Width, bar.Height / steps + 1),
+                PointColours.Diverging(1 - 2 * (i + 0.5f) / steps));
+        for (int tick = 0; tick <= 2; tick++)
+            renderer.DrawText($"{scale * (1 - tick):+0.0#;-0.0#;0}", new System.Numerics.Vector2(bar.X - 58, bar.Y + bar.Height * tick / 2 - 9), 16, Rgba.White);
+        renderer.DrawText("log|det|", new System.Numerics.Vector2(bar.X - 50, bar.Bottom + 8), 16, Rgba.White);
+        renderer.DrawText("stretch", new System.Numerics.Vector2(bar.X - 44, bar.Y - 26), 16, new Rgba(230, 90, 80));
+        renderer.DrawText("squeeze", new System.Numerics.Vector2(bar.X - 50, bar.Bottom + 30), 16, new Rgba(90, 130, 240));
     }
 
     private void DrawGrid(IRenderer2D renderer, in ViewTransform view, int from, int to, float t)
@@ -363,6 +417,10 @@ public sealed class FlowStepsScene : Scene
             case ViewerCommand.Faster: animation.Speed = Math.Min(8, animation.Speed * 1.5); return true;
             case ViewerCommand.Slower: animation.Speed = Math.Max(0.1, animation.Speed / 1.5); return true;
             case ViewerCommand.ResetView: panZoom.Reset(); probe = null; return true;
+            case ViewerCommand.ToggleColours when trace is { LogDet: null }:
+                // Big clouds stream without log-dets (they would double the stream): say how to get them.
+                Context.Report($"colours by volume change or log-density need at most {LogDetPoints:N0} points (O for fewer); V shows the volume-change heatmap at any count");
+                return true;
             case ViewerCommand.ToggleColours: colourMode = (ColourMode)(((int)colourMode + 1) % 3); return true;
             case ViewerCommand.Warmer: settings.StepTemperature(+1); Restart(); return true;
             case ViewerCommand.Cooler: settings.StepTemperature(-1); Restart(); return true;

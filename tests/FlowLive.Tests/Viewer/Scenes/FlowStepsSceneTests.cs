@@ -210,4 +210,57 @@ public sealed class FlowStepsSceneTests(BundledServer bundled) : IClassFixture<B
         Assert.Equal(trace.States[3].Y[17], cloud.To[35]);
         Assert.DoesNotContain(gpu.Images, i => i.Image.Width == 400); // no CPU splat on this path
     }
+
+    [Fact]
+    public async Task V_shows_each_layers_volume_change_matching_the_servers_log_dets_and_D_turns_it_off()
+    {
+        using var driven = await WithTrace();
+        var app = driven.App;
+        app.Command(ViewerCommand.ToggleVolume);
+        Assert.False(app.Context.Settings.ShowDensity, "one heatmap at a time");
+        await AppDriver.Until(app, () => Steps(app).Volume is not null && app.Scene.Ready, "the volume-change lattice");
+        var map = Steps(app).Volume!;
+
+        // At layer k's start the map sits on the layer's inputs: a cell's colour is layer k's log-det there.
+        var (x0, x1, y0, y1) = map.Window;
+        foreach (int layer in new[] { 1, 4, 8 })
+        {
+            var inputs = new[] { 0.3f, -0.2f, -1.1f, 0.7f };
+            var call = Server.Models.Trace(new TraceRequest { Model = Model, Latents = WireTensors.Of(inputs, 2, 2), IncludeLogDet = true });
+            var states = new List<TraceResponse>();
+            await foreach (var message in call.ResponseStream.ReadAllAsync()) states.Add(message);
+            var before = WireTensors.Values(states.Single(m => m.LayerIndex == layer - 1).State);
+            var logDet = WireTensors.Values(states.Single(m => m.LayerIndex == layer).LogDet);
+            map.Between(layer - 1, 0);
+            for (int p = 0; p < 2; p++)
+            {
+                int column = (int)((before[2 * p] - x0) / (x1 - x0) * 120), row = (int)((y1 - before[2 * p + 1]) / (y1 - y0) * 120);
+                Assert.Equal(logDet[p], map.MeanAt(column, row), 0.1f * map.Scale + 0.02f);
+            }
+        }
+
+        Steps(app).Animation.Scrub(0.5);
+        var renderer = new RecordingRenderer(400, 400);
+        app.Draw(renderer, 1);
+        Assert.Contains(renderer.Images, i => i.Image.Width == 120); // the map, under the points
+        Assert.Contains("log|det|", renderer.Texts);
+        Assert.Contains("volume change of layer 1", app.Scene.Status);
+
+        app.Command(ViewerCommand.ToggleDensity);
+        Assert.False(app.Context.Settings.ShowVolume);
+        app.Draw(renderer, 1);
+        Assert.DoesNotContain("log|det|", renderer.Texts);
+    }
+
+    [Fact]
+    public async Task Past_the_log_det_point_count_C_says_why_the_colours_stay()
+    {
+        // Once everything has arrived no stream is left to clear the message with its success.
+        using var driven = await AppDriver.Start(Server, a => a.Scene is FlowStepsScene { Ready: true }, "the trace and grids", model: Model, points: 250_000);
+        var app = driven.App;
+        app.Command(ViewerCommand.ToggleColours);
+        await AppDriver.Until(app, () => app.Context.Message is not null, "the message", stepSeconds: 0);
+        Assert.Equal(viewer::FlowLive.Viewer.Rendering.ColourMode.BaseAngle, Steps(app).Colours);
+        Assert.Contains("200,000 points", app.Context.Message);
+    }
 }
