@@ -10,7 +10,10 @@ namespace FlowLive.Viewer.Client;
 /// </summary>
 public static class Retrying
 {
-    public static async Task Run(Func<CancellationToken, Task> attempt, Action<string?> report, string what, CancellationToken cancellation)
+    /// <summary>How a call ended: it succeeded, the server refused it for good (reported), or the viewer cancelled it.</summary>
+    public enum Outcome { Succeeded, Refused, Cancelled }
+
+    public static async Task<Outcome> Run(Func<CancellationToken, Task> attempt, Action<string?> report, string what, CancellationToken cancellation)
     {
         var pause = TimeSpan.FromMilliseconds(500);
         while (!cancellation.IsCancellationRequested)
@@ -19,15 +22,15 @@ public static class Retrying
             {
                 await attempt(cancellation);
                 report(null);
-                return;
+                return Outcome.Succeeded;
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
-                return;
+                return Outcome.Cancelled;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested)
             {
-                return;
+                return Outcome.Cancelled;
             }
             catch (RpcException e) when (IsTransient(e.StatusCode))
             {
@@ -36,16 +39,17 @@ public static class Retrying
             catch (RpcException e)
             {
                 report($"{what}: {e.Status.Detail} ({e.StatusCode})");
-                return;
+                return Outcome.Refused;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
             {
                 report($"{what}: {e.Message}; retrying in {pause.TotalSeconds:0.#} s");
             }
             try { await Task.Delay(pause, cancellation); }
-            catch (OperationCanceledException) { return; }
+            catch (OperationCanceledException) { return Outcome.Cancelled; }
             pause = TimeSpan.FromSeconds(Math.Min(5, pause.TotalSeconds * 2));
         }
+        return Outcome.Cancelled;
     }
 
     /// <summary>

@@ -2,20 +2,56 @@ using FlowLive.Viewer.Client;
 
 namespace FlowLive.Viewer.Engine;
 
-/// <summary>What scenes share: the server, the queue results arrive on, the user's settings and the status line.</summary>
-public sealed class ViewerContext(ServerLink server, MessageQueue queue, ViewerSettings settings)
+/// <summary>What scenes share: the server, the queue results arrive on, the user's settings and the message line.</summary>
+/// <param name="milliseconds">The clock notes fade by (tests give their own); default Environment.TickCount64.</param>
+public sealed class ViewerContext(ServerLink server, MessageQueue queue, ViewerSettings settings, Func<long>? milliseconds = null)
 {
+    private readonly Func<long> now = milliseconds ?? (() => Environment.TickCount64);
+
+    /// <summary>How long a note (a refusal, a hint, a saved screenshot) stays on screen.</summary>
+    public static readonly TimeSpan NoteLifetime = TimeSpan.FromSeconds(8);
+
+    private string? message;
+    private object? messageCall;
+    private long messageUntil = long.MaxValue;
+
     public ServerLink Server { get; } = server;
     public MessageQueue Queue { get; } = queue;
     public ViewerSettings Settings { get; } = settings;
 
-    /// <summary>The message line (a fault, a retry); null when all is well. Set only on the render thread.</summary>
-    public string? Message { get; private set; }
+    /// <summary>
+    /// The message line, null when all is well. A call's fault stays until that call succeeds or is cancelled (another
+    /// call's success does not hide it), a refusal until something replaces it; a note fades after
+    /// <see cref="NoteLifetime"/>. Read and set on the render thread.
+    /// </summary>
+    public string? Message => now() < messageUntil ? message : null;
 
-    /// <summary>Sets the message from any thread (it is applied at the next update).</summary>
-    public void Report(string? message) => Queue.Post(() => Message = message);
+    /// <summary>Shows a note from any thread (applied at the next update); null clears the line.</summary>
+    public void Report(string? note) => Queue.Post(() =>
+        (message, messageCall, messageUntil) = (note, null, note is null ? long.MaxValue : now() + (long)NoteLifetime.TotalMilliseconds));
 
     /// <summary>Runs a server call off the render thread with retries; its results reach the scene via <see cref="Queue"/>.</summary>
-    public void Start(string what, Func<CancellationToken, Task> call, CancellationToken cancellation) =>
-        _ = Task.Run(() => Retrying.Run(call, Report, what, cancellation), CancellationToken.None);
+    public void Start(string what, Func<CancellationToken, Task> call, CancellationToken cancellation)
+    {
+        var identity = new object();
+        _ = Task.Run(async () =>
+        {
+            var outcome = await Retrying.Run(call, fault => Queue.Post(() => CallReported(identity, fault)), what, cancellation);
+            Queue.Post(() => CallEnded(identity, outcome));
+        }, CancellationToken.None);
+    }
+
+    private void CallReported(object call, string? fault)
+    {
+        if (fault is not null) (message, messageCall, messageUntil) = (fault, call, long.MaxValue);
+        else if (ReferenceEquals(messageCall, call)) (message, messageCall, messageUntil) = (null, null, long.MaxValue);
+    }
+
+    private void CallEnded(object call, Retrying.Outcome outcome)
+    {
+        if (!ReferenceEquals(messageCall, call)) return;
+        // A refusal outlives its call (the user should read it); a cancelled call's "retrying" is no longer true.
+        if (outcome == Retrying.Outcome.Refused) messageCall = null;
+        else (message, messageCall, messageUntil) = (null, null, long.MaxValue);
+    }
 }

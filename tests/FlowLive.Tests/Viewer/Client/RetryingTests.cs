@@ -14,8 +14,9 @@ public sealed class RetryingTests
     {
         int attempts = 0;
         var reports = new List<string?>();
-        await Retrying.Run(_ => ++attempts < 2 ? throw new RpcException(new Status(status, "gone")) : Task.CompletedTask,
+        var outcome = await Retrying.Run(_ => ++attempts < 2 ? throw new RpcException(new Status(status, "gone")) : Task.CompletedTask,
             reports.Add, "Trace", CancellationToken.None);
+        Assert.Equal(Retrying.Outcome.Succeeded, outcome);
         Assert.Equal(2, attempts);
         Assert.Contains("Trace: server unreachable", reports[0]);
         Assert.Null(reports[^1]); // the message is cleared once it worked
@@ -29,7 +30,8 @@ public sealed class RetryingTests
     {
         int attempts = 0;
         var reports = new List<string?>();
-        await Retrying.Run(_ => { attempts++; throw new RpcException(new Status(status, "model 'x' not found")); }, reports.Add, "Trace", CancellationToken.None);
+        var outcome = await Retrying.Run(_ => { attempts++; throw new RpcException(new Status(status, "model 'x' not found")); }, reports.Add, "Trace", CancellationToken.None);
+        Assert.Equal(Retrying.Outcome.Refused, outcome);
         Assert.Equal(1, attempts);
         Assert.Equal([$"Trace: model 'x' not found ({status})"], reports);
     }
@@ -40,7 +42,8 @@ public sealed class RetryingTests
         using var cancel = new CancellationTokenSource();
         int attempts = 0;
         var reports = new List<string?>();
-        await Retrying.Run(_ => { attempts++; cancel.Cancel(); throw new RpcException(new Status(StatusCode.Cancelled, "")); }, reports.Add, "Trace", cancel.Token);
+        var outcome = await Retrying.Run(_ => { attempts++; cancel.Cancel(); throw new RpcException(new Status(StatusCode.Cancelled, "")); }, reports.Add, "Trace", cancel.Token);
+        Assert.Equal(Retrying.Outcome.Cancelled, outcome);
         Assert.Equal(1, attempts);
         Assert.Empty(reports);
     }
