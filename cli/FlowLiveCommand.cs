@@ -47,7 +47,7 @@ public static class FlowLiveCommand
         if (parsed.Errors.Count > 0)
         {
             // "Required command was not provided" only repeats what "Unrecognized command" already says.
-            var problems = parsed.Errors.Select(e => e.Message).ToList();
+            var problems = parsed.Errors.Select(NamingTheFlag).ToList();
             if (problems.Count > 1) problems.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
             foreach (var problem in problems) error.WriteLine($"flowlive: {problem}");
             error.WriteLine("flowlive: see `flowlive --help`");
@@ -85,5 +85,17 @@ public static class FlowLiveCommand
             else error.WriteLine("flowlive: set FLOWLIVE_DEBUG=1 for the stack trace");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>A parse error's message with the flag it is about in front (System.CommandLine leaves it out of, e.g., "Argument 'x' not recognized").</summary>
+    private static string NamingTheFlag(System.CommandLine.Parsing.ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || error.Message.Contains(option.Name, StringComparison.Ordinal) ? error.Message : $"{option.Name}: {error.Message}";
     }
 }

@@ -18,7 +18,7 @@ public sealed class Overlay
     public static readonly (string Keys, string What)[] CommonKeys =
     [
         ("1-6", "scenes: flow steps, density, images, interpolation, live training, compare"), ("Tab / Shift+Tab", "next / previous model"),
-        ("S", "screenshot (PNG)"), ("F", "fullscreen"), ("H or F1", "this help"), ("Esc or Q", "quit"),
+        ("S", "screenshot (PNG)"), ("F or F11", "fullscreen"), ("H or F1", "this help"), ("Esc or Q", "quit"),
     ];
 
     public void Draw(IRenderer2D renderer, ViewerApp app)

@@ -48,7 +48,7 @@ public sealed class TrainingScene : Scene
           (job.Error is { Length: > 0 } error ? $" · {error}" : "");
 
     public override IEnumerable<(string Keys, string What)> Help =>
-        [("T", $"start training {Preset} on the server (its fast version)"), ("Tab", "choose another 2-D preset"), ("C", "cancel the watched job")];
+        [("T", $"start training {Preset} on the server (its fast version)"), ("Tab", "choose another 2-D preset"), ("Shift+C", "cancel the watched job")];
 
     protected override void Started()
     {

@@ -35,7 +35,8 @@ public sealed class RenderCommandTests
     [InlineData(new[] { "render", "--scene", "density", "--out", "x", "--size", "10x10" }, "--size")]
     [InlineData(new[] { "render", "--scene", "density", "--out", "x", "--frames", "0" }, "--frames")]
     [InlineData(new[] { "render", "--scene", "density", "--out", "x", "--points", "5" }, "--points")]
-    [InlineData(new[] { "view", "--points-path", "laser" }, "laser")]
+    [InlineData(new[] { "view", "--points-path", "laser" }, "--points-path: Argument 'laser'")]
+    [InlineData(new[] { "render", "--heatmap", "entropy", "--out", "x" }, "--heatmap: Argument 'entropy'")]
     public void Bad_viewer_flags_are_usage_errors_naming_the_flag(string[] args, string named)
     {
         var run = CliRunner.Run(args);

@@ -44,6 +44,7 @@ public class GlfwWindowTests
 
         Assert.Contains("trace: 20,000 points", result.Output);
         Assert.Contains("screenshot: 640x480", result.Output);
+        Assert.Contains("scenes: 2 switched to density, 1 back to flow steps", result.Output);
         Assert.Contains("quit: the loop ended on Q", result.Output);
         Assert.DoesNotContain("GLFW:", result.Error);
     }

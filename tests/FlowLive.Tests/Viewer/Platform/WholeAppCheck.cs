@@ -14,11 +14,12 @@ namespace FlowLive.Tests.Viewer.Platform;
 /// <summary>
 /// The viewer as a user runs it, in a child process on a private Xvfb: the app the viewer program builds, on a server
 /// (in memory, the bundled models), in a GLFW window driven by the window's own game loop. Keys typed on the X server
-/// act on it: S saves a screenshot, which must show the streamed points; Q ends the loop. Prints one line per step.
+/// act on it: S saves a screenshot, which must show the streamed points; 2 and 1 switch scenes; Q ends the loop.
+/// Prints one line per step.
 /// </summary>
 internal static class WholeAppCheck
 {
-    private const uint KeysymS = 0x73, KeysymQ = 0x71;
+    private const uint KeysymS = 0x73, KeysymQ = 0x71, Keysym1 = 0x31, Keysym2 = 0x32;
     private const int Points = 20_000;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -27,6 +28,7 @@ internal static class WholeAppCheck
         await using var server = await RunningServer.InMemory();
         using var driven = AppDriver.Open(AppDriver.LinkTo(server), new ViewerOptions { Servers = [server.Address], Scene = 0, Model = "two_moons-realnvp", Points = Points });
         var app = driven.App;
+        app.Context.Settings.ShowDensity = false; // the screenshot's ink must be the points, not a heatmap
         var screenshots = Directory.CreateTempSubdirectory("flowlive-whole-app").FullName;
         try
         {
@@ -51,6 +53,12 @@ internal static class WholeAppCheck
                 WindowChecks.Require(inked > 2_000, $"the screenshot has {inked} pixels unlike the background: the points are not on it");
                 Console.WriteLine($"screenshot: {image.Width}x{image.Height}, {inked:N0} pixels unlike the background");
             }
+
+            XTest.Tap(Keysym2);
+            Frames(loop, () => app.Scene is DensityScene, "the density scene 2 asks for");
+            XTest.Tap(Keysym1);
+            Frames(loop, () => app.Scene is FlowStepsScene, "the flow-steps scene 1 asks for");
+            Console.WriteLine("scenes: 2 switched to density, 1 back to flow steps");
 
             XTest.Tap(KeysymQ);
             var clock = Stopwatch.StartNew();
