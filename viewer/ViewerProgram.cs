@@ -44,6 +44,7 @@ public static class ViewerProgram
     {
         using var link = new ServerLink(options.Servers);
         using var app = CreateApp(link, options);
+        app.Context.Settings.TrainIfIdle = true; // a render of live training is a render of a training run
         using var context = new HeadlessContext(options.Width, options.Height);
         using var renderer = new GlRenderer2D(context);
         using var recorder = new FrameRecorder(directory, framesPerSecond, gifEvery);

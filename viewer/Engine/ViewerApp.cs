@@ -86,11 +86,13 @@ public sealed class ViewerApp : IDisposable
     /// <summary>
     /// One frame's worth of simulation: what the network delivered is applied (every frame, stepped or not), then the
     /// scene advances <paramref name="steps"/> fixed steps of <paramref name="stepSeconds"/>. No steps: messages only.
+    /// Returns how many messages were applied (at most <paramref name="messages"/>; a time-lapse render takes one a frame).
     /// </summary>
-    public void Tick(int steps = 0, double stepSeconds = 0)
+    public int Tick(int steps = 0, double stepSeconds = 0, int messages = int.MaxValue)
     {
-        Context.Queue.Drain();
+        int applied = Context.Queue.Drain(messages);
         for (int i = 0; i < steps; i++) Scene.Update(stepSeconds);
+        return applied;
     }
 
     public void Draw(IRenderer2D renderer, double alpha)

@@ -25,6 +25,9 @@ public sealed class ViewerSettings
     public bool ShowData { get; set; }
     public bool ShowHelp { get; set; }
 
+    /// <summary>Live training starts its preset itself when the server has no job (headless renders of a training run).</summary>
+    public bool TrainIfIdle { get; set; }
+
     public void StepPoints(int direction)
     {
         int index = Array.FindIndex(PointSteps, p => p >= Points);

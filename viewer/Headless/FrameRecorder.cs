@@ -21,6 +21,9 @@ public sealed class FrameRecorder : IDisposable
         Directory = directory;
         GifEvery = Math.Max(1, gifEvery);
         System.IO.Directory.CreateDirectory(directory);
+        // An earlier, longer render into the same folder would leave its last frames behind, and the MP4 (ffmpeg reads
+        // frame-%04d.png until the numbers stop) would end with them.
+        foreach (var stale in System.IO.Directory.EnumerateFiles(directory, "frame-*.png")) File.Delete(stale);
         gifDelay = Math.Max(2, (int)Math.Round(100.0 * GifEvery / framesPerSecond)); // GIF delays are in 1/100 s
     }
 

@@ -12,7 +12,13 @@ public static class HeadlessSession
 {
     public sealed record Result(int Frames, string? Gif, string? Mp4, TimeSpan WaitedForServer);
 
-    /// <param name="frames">Frames to record; null: the scene's whole story once (<see cref="Scenes.Scene.StorySeconds"/>).</param>
+    /// <summary>The longest a live story is filmed when no frame count is given.</summary>
+    public static readonly TimeSpan LiveLimit = TimeSpan.FromMinutes(10);
+
+    /// <param name="frames">
+    /// Frames to record; null: the scene's whole story once (<see cref="Scenes.Scene.StorySeconds"/>; a live scene's
+    /// until it ends, at most <see cref="LiveLimit"/>).
+    /// </param>
     public static Result Record(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int? frames,
         TimeSpan timeout, CancellationToken cancellation = default)
     {
@@ -27,9 +33,19 @@ public static class HeadlessSession
             app.Tick();
         }
         var serverTime = waited.Elapsed;
-        int count = frames ?? Math.Max(1, (int)Math.Ceiling(app.Scene.StorySeconds * framesPerSecond));
-        var timestep = new FixedTimestep();
         app.FramesPerSecond = framesPerSecond;
+        int recorded = frames is null && app.Scene.Live && !app.Scene.StoryEnded
+            ? TimeLapse(app, renderer, recorder, framesPerSecond, cancellation)
+            : Animation(app, renderer, recorder, framesPerSecond, frames ?? Math.Max(1, (int)Math.Ceiling(app.Scene.StorySeconds * framesPerSecond)), cancellation);
+        string? gif = recorder.Finish();
+        string? mp4 = Mp4Encoder.Encode(recorder.Directory, framesPerSecond);
+        return new Result(recorded, gif, mp4, serverTime);
+    }
+
+    /// <summary>An animation on the fixed clock: <paramref name="count"/> frames, 1/fps apart.</summary>
+    private static int Animation(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int count, CancellationToken cancellation)
+    {
+        var timestep = new FixedTimestep();
         for (int i = 0; i < count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -38,8 +54,37 @@ public static class HeadlessSession
             app.Draw(renderer, alpha);
             recorder.Add(renderer.ReadPixels());
         }
-        string? gif = recorder.Finish();
-        string? mp4 = Mp4Encoder.Encode(recorder.Directory, framesPerSecond);
-        return new Result(count, gif, mp4, serverTime);
+        return count;
+    }
+
+    /// <summary>
+    /// A live story as a time-lapse: one frame per message the server sends (a progress report, a snapshot), however
+    /// fast or slow the job runs, so a 2-second run and a 10-minute one both show every step they reported; the end is
+    /// held for a second. At most <see cref="LiveLimit"/> of frames.
+    /// </summary>
+    private static int TimeLapse(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, CancellationToken cancellation)
+    {
+        int limit = (int)(LiveLimit.TotalSeconds * framesPerSecond), hold = (int)Math.Ceiling(framesPerSecond), held = 0;
+        var idle = System.Diagnostics.Stopwatch.StartNew();
+        app.Draw(renderer, 1);
+        recorder.Add(renderer.ReadPixels());
+        int recorded = 1;
+        while (recorded < limit && held < hold)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            bool news = app.Tick(messages: 1) > 0;
+            if (!news && !app.Scene.StoryEnded)
+            {
+                if (idle.Elapsed > LiveLimit) break; // the job went quiet: keep what was filmed
+                Thread.Sleep(10);
+                continue;
+            }
+            idle.Restart();
+            if (app.Scene.StoryEnded) held++;
+            app.Draw(renderer, 1);
+            recorder.Add(renderer.ReadPixels());
+            recorded++;
+        }
+        return recorded;
     }
 }

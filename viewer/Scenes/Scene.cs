@@ -36,6 +36,15 @@ public abstract class Scene : IDisposable
     /// </summary>
     public virtual double StorySeconds => 6;
 
+    /// <summary>
+    /// The story unfolds in real time on the server (a training job): a headless render records at the wall clock's
+    /// pace until <see cref="StoryEnded"/>, instead of for <see cref="StorySeconds"/>.
+    /// </summary>
+    public virtual bool Live => false;
+
+    /// <summary>A live story has reached its end (the job finished).</summary>
+    public virtual bool StoryEnded => true;
+
     /// <summary>One line for the overlay: what is on screen now.</summary>
     public abstract string Status { get; }
 

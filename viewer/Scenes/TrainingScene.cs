@@ -35,6 +35,11 @@ public sealed class TrainingScene : Scene
 
     public override string Title => "Live training";
 
+    public override bool Live => true;
+
+    /// <summary>The watched job has finished and its last snapshot is drawn.</summary>
+    public override bool StoryEnded => job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled };
+
     /// <summary>Any model: the scene shows the server's job, not the chosen model.</summary>
     public override string? Refuses(ModelInfo model) => null;
 
@@ -43,8 +48,8 @@ public sealed class TrainingScene : Scene
 
     public override string Status => job is null ? $"no training job on the server: press T to train {Preset}"
         : $"{job.Id} {job.Preset} · {State(job.State)} · step {job.Step:N0} of {job.TotalSteps:N0}" +
-          (job.TrainLoss is double train ? $" · train {train:0.000}" : "") +
-          (job.BestValidationLoss is double best ? $" · best validation {best:0.000}" : "") +
+          (job.HasTrainLoss ? $" · train {job.TrainLoss:0.000}" : "") +
+          (job.HasBestValidationLoss ? $" · best validation {job.BestValidationLoss:0.000}" : "") +
           (job.Error is { Length: > 0 } error ? $" · {error}" : "");
 
     public override IEnumerable<(string Keys, string What)> Help =>
@@ -63,6 +68,7 @@ public sealed class TrainingScene : Scene
             var jobs = await Context.Server.Training.ListJobsAsync(new ListJobsRequest(), cancellationToken: cancellation);
             var running = jobs.Jobs.FirstOrDefault(j => j.State is JobState.Running or JobState.Queued) ?? jobs.Jobs.FirstOrDefault();
             if (running is not null) Context.Queue.Post(() => Watch(running.Id), cancellation);
+            else if (Context.Settings.TrainIfIdle) Context.Queue.Post(() => Handle(ViewerCommand.StartTraining), cancellation);
         }, Streams);
     }
 
@@ -103,6 +109,8 @@ public sealed class TrainingScene : Scene
                 FitLossAxes();
                 if (job is not null)
                 {
+                    // Job messages come at the start and the end only; progress means it runs.
+                    if (job.State == JobState.Queued) job.State = JobState.Running;
                     job.Step = p.Step;
                     job.TotalSteps = p.TotalSteps;
                     job.TrainLoss = p.TrainLoss;

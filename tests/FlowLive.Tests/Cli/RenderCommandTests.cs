@@ -20,6 +20,38 @@ public sealed class RenderCommandTests
     }
 
     [SkippableFact]
+    public void Rendering_again_into_the_same_folder_leaves_no_frames_of_the_earlier_render()
+    {
+        HeadlessGl.SkipUnlessAvailable();
+        using var temp = new TempDirectory();
+        string[] args = ["render", "--scene", "density", "--model", "two_moons-realnvp", "--out", temp.Path, "--size", "200x160", "--frames"];
+        Assert.Equal(0, CliRunner.Run([.. args, "5"]).ExitCode);
+        var run = CliRunner.Run([.. args, "2"]);
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Equal(["frame-0000.png", "frame-0001.png"], Directory.GetFiles(temp.Path, "frame-*.png").Select(Path.GetFileName).Order());
+    }
+
+    [SkippableFact]
+    public void Rendering_live_training_trains_on_the_server_and_films_each_report_until_the_job_ends()
+    {
+        HeadlessGl.SkipUnlessAvailable();
+        using var temp = new TempDirectory();
+        var run = CliRunner.Run("render", "--scene", "training", "--out", temp.Path, "--size", "320x240");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        var frames = Directory.GetFiles(temp.Path, "frame-*.png").Order().ToList();
+        // The fast job sends 20 snapshots and a report a validation, each a frame, then its end is held a second (20 fps).
+        Assert.InRange(frames.Count, 40, 400);
+        Assert.Contains($"rendered {frames.Count} frames", run.Output);
+        using var first = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(frames[0]);
+        using var last = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgba32>(frames[^1]);
+        int changed = 0;
+        for (int y = 0; y < first.Height; y++)
+            for (int x = 0; x < first.Width; x++)
+                if (Math.Abs(first[x, y].G - last[x, y].G) > 40) changed++;
+        Assert.True(changed > first.Width * first.Height / 20, $"the density and curves changed as it learned: {changed} pixels differ");
+    }
+
+    [SkippableFact]
     public void Render_writes_an_mp4_where_ffmpeg_is_installed()
     {
         HeadlessGl.SkipUnlessAvailable();
