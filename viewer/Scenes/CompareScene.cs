@@ -45,7 +45,7 @@ public sealed class CompareScene : Scene
         {
             var models = (await Context.Server.Models.ListModelsAsync(new ListModelsRequest(), cancellationToken: cancellation)).Models
                 .Where(m => m.Status == ModelStatus.Serving && Refuses(m) is null && m.Name != Model.Name).ToList();
-            var partner = models.FirstOrDefault(m => m.Dataset == Model.Dataset && m.Dataset != "") ?? models.FirstOrDefault();
+            var partner = Partner(Model, models);
             Context.Queue.Post(() => other = partner, cancellation);
             if (partner is null) return;
             var first = await TraceOf(Model, new TraceRequest { Model = Model.Name, Count = Points, Seed = Context.Settings.Seed }, cancellation);
@@ -60,6 +60,19 @@ public sealed class CompareScene : Scene
                 animation.Reset(Math.Max(first.LayerCount, second.LayerCount));
             }, cancellation);
         }, Streams);
+    }
+
+    /// <summary>
+    /// The right-hand model: one trained on the same dataset, else on a variant of it (the datasets' names share a word:
+    /// "chequerboard" and "dtu_chequerboard", "two_moons" and "moons_standardized"), else the first other 2-D model.
+    /// </summary>
+    public static ModelInfo? Partner(ModelInfo chosen, IReadOnlyList<ModelInfo> others)
+    {
+        static HashSet<string> Words(string dataset) => [.. dataset.ToLowerInvariant().Split(['_', '-', ' '], StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length > 3)];
+        var words = Words(chosen.Dataset);
+        return others.FirstOrDefault(m => m.Dataset == chosen.Dataset && m.Dataset != "")
+               ?? others.Where(m => Words(m.Dataset).Overlaps(words)).MaxBy(m => Words(m.Dataset).Intersect(words).Count())
+               ?? others.FirstOrDefault();
     }
 
     private async Task<FlowTrace> TraceOf(ModelInfo model, TraceRequest request, CancellationToken cancellation)
