@@ -118,16 +118,7 @@ public sealed class HeadlessRenderTests
     {
         HeadlessGl.SkipUnlessAvailable();
         await using var server = await RunningServer.InMemory();
-        var probe = server.Models.SampleData(new SampleDataRequest { Model = "realnvp-mnist", Count = 8, Seed = 1 });
-        var examples = new List<float>();
-        try
-        {
-            await foreach (var chunk in probe.ResponseStream.ReadAllAsync()) examples.AddRange(WireTensors.Values(chunk.Points));
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
-        {
-            Skip.If(true, $"the MNIST test images are not on this machine: {e.Status.Detail}");
-        }
+        var examples = await TestDigits.Of(server, 8);
         using var driven = await App(server, 3, "realnvp-mnist", _ => true);
         var app = driven.App;
         var scene = (InterpolationScene)app.Scene;

@@ -13,21 +13,6 @@ public sealed class InterpolationSceneTests
 {
     const int Side = 28, Zoom = 4, Pad = 6;
 
-    static async Task<List<float>> Digits(RunningServer server)
-    {
-        var examples = new List<float>();
-        try
-        {
-            var call = server.Models.SampleData(new SampleDataRequest { Model = "realnvp-mnist", Count = 8, Seed = 1 });
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync()) examples.AddRange(WireTensors.Values(chunk.Points));
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
-        {
-            Skip.If(true, $"the MNIST test images are not on this machine: {e.Status.Detail}");
-        }
-        return examples;
-    }
-
     /// <summary>The largest difference, in grey levels, between pair <paramref name="pair"/>'s morph on the canvas and digit <paramref name="digit"/>.</summary>
     static int MorphAgainst(RecordingRenderer renderer, int pair, List<float> examples, int digit)
     {
@@ -48,7 +33,7 @@ public sealed class InterpolationSceneTests
     public async Task Each_morph_starts_on_one_real_digit_and_arrives_at_the_other(bool linear)
     {
         await using var server = await RunningServer.InMemory();
-        var examples = await Digits(server);
+        var examples = await TestDigits.Of(server, 8);
         using var driven = await AppDriver.Start(server, a => a.Scene is InterpolationScene { Ready: true }, "the paths",
             scene: SceneCatalog.IndexOf("interpolation"), model: "realnvp-mnist", seconds: 60, stepSeconds: 0);
         var app = driven.App;
@@ -77,7 +62,7 @@ public sealed class InterpolationSceneTests
     public async Task Linear_and_spherical_paths_share_their_ends_and_part_in_between()
     {
         await using var server = await RunningServer.InMemory();
-        await Digits(server);
+        await TestDigits.Of(server, 8);
         using var driven = await AppDriver.Start(server, a => a.Scene is InterpolationScene { Ready: true }, "the paths",
             scene: SceneCatalog.IndexOf("interpolation"), model: "realnvp-mnist", seconds: 60, stepSeconds: 0);
         var scene = (InterpolationScene)driven.App.Scene;

@@ -34,7 +34,7 @@ public sealed class MidStreamFaultTests
     {
         var fault = new FailingStreams("Interpolate", failingCall: 3, messagesFirst: 5);
         await using var server = await RunningServer.InMemory(host: fault.Install);
-        var examples = await Digits(server, 8);
+        var examples = await TestDigits.Of(server, 8);
         using var driven = await AppDriver.Start(server, a => a.Scene is InterpolationScene { Ready: true } && a.Context.Message is null,
             "the interpolations after the retry", scene: SceneCatalog.IndexOf("interpolation"), model: "realnvp-mnist", seconds: 60);
         var scene = (InterpolationScene)driven.App.Scene;
@@ -83,20 +83,5 @@ public sealed class MidStreamFaultTests
         await foreach (var message in call.ResponseStream.ReadAllAsync())
             if (message.LayerIndex == message.LayerCount) last.Add(message);
         return last.OrderBy(m => m.Offset).SelectMany(m => WireTensors.Values(m.State)).ToArray();
-    }
-
-    private static async Task<List<float>> Digits(RunningServer server, int count)
-    {
-        var examples = new List<float>();
-        try
-        {
-            var call = server.Models.SampleData(new SampleDataRequest { Model = "realnvp-mnist", Count = count, Seed = 1 });
-            await foreach (var chunk in call.ResponseStream.ReadAllAsync()) examples.AddRange(WireTensors.Values(chunk.Points));
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
-        {
-            Skip.If(true, $"the MNIST test images are not on this machine: {e.Status.Detail}");
-        }
-        return examples;
     }
 }
