@@ -21,8 +21,8 @@ public sealed class ViewerContext(ServerLink server, MessageQueue queue, ViewerS
 
     /// <summary>
     /// The message line, null when all is well. A call's fault stays until that call succeeds or is cancelled (another
-    /// call's success does not hide it), a refusal until something replaces it; a note fades after
-    /// <see cref="NoteLifetime"/>. Read and set on the render thread.
+    /// call's success does not hide it); a refusal, and a note, fade after <see cref="NoteLifetime"/>. Read and set on
+    /// the render thread.
     /// </summary>
     public string? Message => now() < messageUntil ? message : null;
 
@@ -36,7 +36,17 @@ public sealed class ViewerContext(ServerLink server, MessageQueue queue, ViewerS
         var identity = new object();
         _ = Task.Run(async () =>
         {
-            var outcome = await Retrying.Run(call, fault => Queue.Post(() => CallReported(identity, fault)), what, cancellation);
+            Retrying.Outcome outcome;
+            try
+            {
+                outcome = await Retrying.Run(call, fault => Queue.Post(() => CallReported(identity, fault)), what, cancellation);
+            }
+            catch (Exception e)
+            {
+                // A fault of the viewer's own (what it made of the server's answer): said, not swallowed with the task.
+                Queue.Post(() => CallReported(identity, $"{what}: {e.Message}"));
+                outcome = Retrying.Outcome.Refused;
+            }
             Queue.Post(() => CallEnded(identity, outcome));
         }, CancellationToken.None);
     }
@@ -50,8 +60,9 @@ public sealed class ViewerContext(ServerLink server, MessageQueue queue, ViewerS
     private void CallEnded(object call, Retrying.Outcome outcome)
     {
         if (!ReferenceEquals(messageCall, call)) return;
-        // A refusal outlives its call (the user should read it); a cancelled call's "retrying" is no longer true.
-        if (outcome == Retrying.Outcome.Refused) messageCall = null;
+        // A refusal outlives its call as a note (the user should read it, but nothing will clear it); a cancelled
+        // call's "retrying" is no longer true.
+        if (outcome == Retrying.Outcome.Refused) (messageCall, messageUntil) = (null, now() + (long)NoteLifetime.TotalMilliseconds);
         else (message, messageCall, messageUntil) = (null, null, long.MaxValue);
     }
 }

@@ -12,12 +12,13 @@ public static class HeadlessSession
 {
     public sealed record Result(int Frames, string? Gif, string? Mp4, TimeSpan WaitedForServer);
 
-    /// <summary>The longest a live story is filmed when no frame count is given.</summary>
+    /// <summary>The longest a live story is filmed (wall clock), and the most frames of it (GIF frames are held in memory).</summary>
     public static readonly TimeSpan LiveLimit = TimeSpan.FromMinutes(10);
+    public const int LiveFrames = 1200;
 
     /// <param name="frames">
     /// Frames to record; null: the scene's whole story once (<see cref="Scenes.Scene.StorySeconds"/>; a live scene's
-    /// until it ends, at most <see cref="LiveLimit"/>).
+    /// until it ends, at most <see cref="LiveFrames"/>). For a live scene, N caps its time-lapse.
     /// </param>
     public static Result Record(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int? frames,
         TimeSpan timeout, CancellationToken cancellation = default)
@@ -30,12 +31,13 @@ public static class HeadlessSession
                 throw new TimeoutException($"{app.Scene.Title} was not ready after {timeout.TotalSeconds:0} s: " +
                                            (app.Context.Message ?? app.Scene.Status));
             Thread.Sleep(10);
-            app.Tick();
+            // A live scene takes one message a tick from the start, so what follows its first snapshot is filmed too.
+            app.Tick(messages: app.Scene.Live ? 1 : int.MaxValue);
         }
         var serverTime = waited.Elapsed;
         app.FramesPerSecond = framesPerSecond;
-        int recorded = frames is null && app.Scene.Live && !app.Scene.StoryEnded
-            ? TimeLapse(app, renderer, recorder, framesPerSecond, cancellation)
+        int recorded = app.Scene.Live && !app.Scene.StoryEnded
+            ? TimeLapse(app, renderer, recorder, framesPerSecond, Math.Min(frames ?? LiveFrames, LiveFrames), cancellation)
             : Animation(app, renderer, recorder, framesPerSecond, frames ?? Math.Max(1, (int)Math.Ceiling(app.Scene.StorySeconds * framesPerSecond)), cancellation);
         string? gif = recorder.Finish();
         string? mp4 = Mp4Encoder.Encode(recorder.Directory, framesPerSecond);
@@ -58,28 +60,27 @@ public static class HeadlessSession
     }
 
     /// <summary>
-    /// A live story as a time-lapse: one frame per message the server sends (a progress report, a snapshot), however
-    /// fast or slow the job runs, so a 2-second run and a 10-minute one both show every step they reported; the end is
-    /// held for a second. At most <see cref="LiveLimit"/> of frames.
+    /// A live story as a time-lapse: a frame per change the server sent (<see cref="Scenes.Scene.StoryVersion"/>: a
+    /// progress report, a snapshot), however fast or slow the job runs; the end is held for a second. At most
+    /// <paramref name="limit"/> frames and <see cref="LiveLimit"/> of wall clock.
     /// </summary>
-    private static int TimeLapse(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, CancellationToken cancellation)
+    private static int TimeLapse(ViewerApp app, IRenderer2D renderer, FrameRecorder recorder, double framesPerSecond, int limit, CancellationToken cancellation)
     {
-        int limit = (int)(LiveLimit.TotalSeconds * framesPerSecond), hold = (int)Math.Ceiling(framesPerSecond), held = 0;
-        var idle = System.Diagnostics.Stopwatch.StartNew();
+        int hold = (int)Math.Ceiling(framesPerSecond), held = 0, filmed = app.Scene.StoryVersion;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         app.Draw(renderer, 1);
         recorder.Add(renderer.ReadPixels());
         int recorded = 1;
-        while (recorded < limit && held < hold)
+        while (recorded < limit && held < hold && clock.Elapsed < LiveLimit)
         {
             cancellation.ThrowIfCancellationRequested();
-            bool news = app.Tick(messages: 1) > 0;
-            if (!news && !app.Scene.StoryEnded)
+            app.Tick(messages: 1);
+            if (app.Scene.StoryVersion == filmed && !app.Scene.StoryEnded)
             {
-                if (idle.Elapsed > LiveLimit) break; // the job went quiet: keep what was filmed
                 Thread.Sleep(10);
                 continue;
             }
-            idle.Restart();
+            filmed = app.Scene.StoryVersion;
             if (app.Scene.StoryEnded) held++;
             app.Draw(renderer, 1);
             recorder.Add(renderer.ReadPixels());

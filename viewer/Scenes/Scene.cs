@@ -37,13 +37,16 @@ public abstract class Scene : IDisposable
     public virtual double StorySeconds => 6;
 
     /// <summary>
-    /// The story unfolds in real time on the server (a training job): a headless render records at the wall clock's
-    /// pace until <see cref="StoryEnded"/>, instead of for <see cref="StorySeconds"/>.
+    /// The story unfolds in real time on the server (a training job): a headless render films it as a time-lapse, a
+    /// frame per <see cref="StoryVersion"/>, until <see cref="StoryEnded"/>, instead of for <see cref="StorySeconds"/>.
     /// </summary>
     public virtual bool Live => false;
 
     /// <summary>A live story has reached its end (the job finished).</summary>
     public virtual bool StoryEnded => true;
+
+    /// <summary>A live story's count of changes so far (it rises by one per change the server sent).</summary>
+    public virtual int StoryVersion => 0;
 
     /// <summary>One line for the overlay: what is on screen now.</summary>
     public abstract string Status { get; }

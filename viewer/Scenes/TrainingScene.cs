@@ -40,11 +40,19 @@ public sealed class TrainingScene : Scene
     /// <summary>The watched job has finished and its last snapshot is drawn.</summary>
     public override bool StoryEnded => job is { State: JobState.Succeeded or JobState.Failed or JobState.Cancelled };
 
+    /// <summary>Counts what the job has sent (progress, snapshots, its state): a time-lapse films each change.</summary>
+    public override int StoryVersion => storyVersion;
+    private int storyVersion;
+
     /// <summary>Any model: the scene shows the server's job, not the chosen model.</summary>
     public override string? Refuses(ModelInfo model) => null;
 
     /// <summary>Ready once a job is watched and has sent a snapshot (a render then records it learning).</summary>
-    public override bool Ready => job is not null && Snapshots > 0;
+    /// <summary>
+    /// A job to show (its snapshots may still be on their way): a render of a run then films from the first message,
+    /// even when the job ran ahead of the watch and its history arrives replayed.
+    /// </summary>
+    public override bool Ready => job is not null;
 
     public override string Status => job is null ? $"no training job on the server: press T to train {Preset}"
         : $"{job.Id} {job.Preset} · {State(job.State)} · step {job.Step:N0} of {job.TotalSteps:N0}" +
@@ -66,9 +74,10 @@ public sealed class TrainingScene : Scene
         Context.Start("ListJobs", async cancellation =>
         {
             var jobs = await Context.Server.Training.ListJobsAsync(new ListJobsRequest(), cancellationToken: cancellation);
-            var running = jobs.Jobs.FirstOrDefault(j => j.State is JobState.Running or JobState.Queued) ?? jobs.Jobs.FirstOrDefault();
-            if (running is not null) Context.Queue.Post(() => Watch(running.Id), cancellation);
-            else if (Context.Settings.TrainIfIdle) Context.Queue.Post(() => Handle(ViewerCommand.StartTraining), cancellation);
+            var running = jobs.Jobs.FirstOrDefault(j => j.State is JobState.Running or JobState.Queued);
+            // Without a running job: a render trains one; a viewer shows the last finished one (T trains anew).
+            if (running is null && Context.Settings.TrainIfIdle) Context.Queue.Post(() => Handle(ViewerCommand.StartTraining), cancellation);
+            else if ((running ?? jobs.Jobs.FirstOrDefault()) is { } shown) Context.Queue.Post(() => Watch(shown.Id), cancellation);
         }, Streams);
     }
 
@@ -97,6 +106,7 @@ public sealed class TrainingScene : Scene
 
     private void Apply(WatchJobResponse message)
     {
+        storyVersion++;
         switch (message.EventCase)
         {
             case WatchJobResponse.EventOneofCase.Job:

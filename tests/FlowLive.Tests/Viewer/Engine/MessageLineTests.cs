@@ -23,6 +23,16 @@ public sealed class MessageLineTests
         }
     }
 
+    /// <summary>Waits until a call started now has ended and its end was applied: everything posted before it was too.</summary>
+    static async Task Drained(ViewerContext context)
+    {
+        var marker = new TaskCompletionSource();
+        context.Start("marker", _ => { marker.SetResult(); return Task.CompletedTask; }, CancellationToken.None);
+        await marker.Task;
+        await Task.Delay(100); // the marker's end is posted right after its body; then drain it and all before it
+        context.Queue.Drain();
+    }
+
     [Fact]
     public async Task A_calls_fault_stays_through_another_calls_success_and_goes_with_its_own()
     {
@@ -37,11 +47,10 @@ public sealed class MessageLineTests
         }, CancellationToken.None);
         await Until(context, () => context.Message?.Contains("Trace: server unreachable") == true, "the fault");
 
-        bool otherDone = false;
-        context.Start("SampleData", _ => { otherDone = true; return Task.CompletedTask; }, CancellationToken.None);
-        await Until(context, () => otherDone, "the other call");
-        await Task.Delay(50);
-        context.Queue.Drain();
+        // The other call's success, then its end, are posted after its body ran; a third call started after it posts
+        // its own end behind them, so once that has been drained both were applied.
+        context.Start("SampleData", _ => Task.CompletedTask, CancellationToken.None);
+        await Drained(context);
         Assert.Contains("Trace: server unreachable", context.Message); // SampleData's success is not Trace's
 
         release.SetResult();
@@ -55,9 +64,10 @@ public sealed class MessageLineTests
         var context = Context(link);
         context.Start("Trace", _ => throw new RpcException(new Status(StatusCode.NotFound, "no model named 'x'")), CancellationToken.None);
         await Until(context, () => context.Message is not null, "the refusal");
-        await Task.Delay(50);
-        context.Queue.Drain();
-        Assert.Equal("Trace: no model named 'x' (NotFound)", context.Message);
+        await Drained(context);
+        Assert.Equal("Trace: no model named 'x' (NotFound)", context.Message); // the call has ended; its refusal stays a while
+        clock += (long)ViewerContext.NoteLifetime.TotalMilliseconds + 1;
+        Assert.Null(context.Message);
 
         using var leave = new CancellationTokenSource();
         context.Start("DensityGrid", _ => throw new RpcException(new Status(StatusCode.Unavailable, "gone")), leave.Token);

@@ -73,14 +73,19 @@ public sealed class VolumeChangeMapTests
     {
         // Spread the lattice so far apart that single cells between points stay empty: they are filled from their
         // neighbours, so the map has no holes inside the lattice.
-        var map = new VolumeChangeMap(OneLayer((x, y) => (x * 1.1f, y * 1.1f), (_, _) => 0.5f), 400, 400, Window);
+        // A ramp in x, so a filled hole must carry its neighbours' values, not any value.
+        var map = new VolumeChangeMap(OneLayer((x, y) => (x * 1.1f, y * 1.1f), (x, _) => x / 4), 400, 400, Window);
         map.Between(0, 1);
         int empty = 0;
         for (int row = 120; row < 280; row++)
             for (int column = 120; column < 280; column++)
-                if (float.IsNaN(map.MeanAt(column, row))) empty++;
+            {
+                float mean = map.MeanAt(column, row);
+                if (float.IsNaN(mean)) empty++;
+                float x = (-4 + 8 * (column + 0.5f) / 400) / 1.1f; // the base x of points landing in this cell
+                Assert.Equal(x / 4, mean, 0.01f);
+            }
         Assert.Equal(0, empty);
-        Assert.Equal(0.5f, map.MeanAt(200, 200), 1e-6f);
     }
 
     [Fact]

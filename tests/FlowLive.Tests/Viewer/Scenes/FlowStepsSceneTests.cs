@@ -255,7 +255,6 @@ public sealed class FlowStepsSceneTests(BundledServer bundled) : IClassFixture<B
     [Fact]
     public async Task Past_the_log_det_point_count_C_says_why_the_colours_stay()
     {
-        // Once everything has arrived no stream is left to clear the message with its success.
         using var driven = await AppDriver.Start(Server, a => a.Scene is FlowStepsScene { Ready: true }, "the trace and grids", model: Model, points: 250_000);
         var app = driven.App;
         app.Command(ViewerCommand.ToggleColours);

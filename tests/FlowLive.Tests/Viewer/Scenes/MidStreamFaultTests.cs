@@ -64,7 +64,7 @@ public sealed class MidStreamFaultTests
             Assert.True(DateTime.UtcNow < deadline, "the fast radboud-moons job did not finish in 90 s");
             await Task.Delay(100);
         }
-        using var driven = await AppDriver.Start(server, a => a.Scene is TrainingScene { Ready: true, Job.State: JobState.Succeeded } && a.Context.Message is null,
+        using var driven = await AppDriver.Start(server, a => a.Scene is TrainingScene { Snapshots: > 0, Job.State: JobState.Succeeded } && a.Context.Message is null,
             "the watch after the retry", scene: SceneCatalog.IndexOf("training"));
         var scene = (TrainingScene)driven.App.Scene;
         await AppDriver.Until(driven.App, () => fault.Calls >= 2, "the watch to be opened again");
