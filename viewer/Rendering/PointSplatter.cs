@@ -111,11 +111,14 @@ public sealed class PointSplatter
     }
 
     /// <summary>Data to pixels for the splat: pixel = (x - cx) * s + ox, with y flipped.</summary>
-    private readonly record struct Projection(float Scale, float CentreX, float CentreY, float OffsetX, float OffsetY, int Width, int Height, int Footprint)
+    /// <summary>Data to target pixels, and the part of the target points may land in: the view's viewport (as the GPU path clips).</summary>
+    private readonly record struct Projection(float Scale, float CentreX, float CentreY, float OffsetX, float OffsetY, int Width, int Height, int Footprint,
+        float ClipX0, float ClipY0, float ClipX1, float ClipY1)
     {
         public Projection(in ViewTransform view, int width, int height, int footprint)
             : this(view.Scale, view.Centre.X, view.Centre.Y, view.Viewport.X + view.Viewport.Width / 2, view.Viewport.Y + view.Viewport.Height / 2,
-                width, height, footprint)
+                width, height, footprint, Math.Max(0, view.Viewport.X), Math.Max(0, view.Viewport.Y),
+                Math.Min(width, view.Viewport.Right), Math.Min(height, view.Viewport.Bottom))
         {
         }
     }
@@ -141,6 +144,7 @@ public sealed class PointSplatter
             Clean = false;
             var sums = Sums;
             int width = p.Width, height = p.Height, footprint = p.Footprint, half = footprint / 2;
+            float clipX0 = p.ClipX0, clipY0 = p.ClipY0, clipX1 = p.ClipX1, clipY1 = p.ClipY1;
             for (int first = start; first < end; first += Block)
             {
                 int n = Math.Min(Block, end - first);
@@ -149,7 +153,7 @@ public sealed class PointSplatter
                 for (int i = 0; i < n; i++)
                 {
                     float x = px[i], y = py[i];
-                    pixelIndex[i] = x >= 0 && y >= 0 && x < width && y < height ? (int)y * width + (int)x : -1;
+                    pixelIndex[i] = x >= clipX0 && y >= clipY0 && x < clipX1 && y < clipY1 ? (int)y * width + (int)x : -1;
                 }
                 for (int i = 0; i < n; i++)
                 {

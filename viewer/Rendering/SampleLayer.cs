@@ -29,27 +29,8 @@ public sealed class SampleLayer
         {
             if (white.Length != samples.Count) white = Enumerable.Repeat(Rgba.White, samples.Count).ToArray();
             splatter.Splat(samples, samples, 0, white, samples.Count, view, image, footprint: 2);
-            ClearOutside(view.Viewport);
             splatted = (view, samples);
         }
         renderer.DrawImage(image, new RectangleF(0, 0, image.Width, image.Height), smooth: false);
-    }
-
-    /// <summary>Samples far out in the tails land beyond the plot (over the legend, the curves, the status line): not drawn.</summary>
-    private void ClearOutside(RectangleF plot)
-    {
-        var pixels = image!.Pixels;
-        int x0 = Math.Clamp((int)plot.X, 0, image.Width), x1 = Math.Clamp((int)MathF.Ceiling(plot.Right), 0, image.Width);
-        int y0 = Math.Clamp((int)plot.Y, 0, image.Height), y1 = Math.Clamp((int)MathF.Ceiling(plot.Bottom), 0, image.Height);
-        for (int y = 0; y < image.Height; y++)
-        {
-            var row = pixels.AsSpan(4 * y * image.Width, 4 * image.Width);
-            if (y < y0 || y >= y1) row.Clear();
-            else
-            {
-                row[..(4 * x0)].Clear();
-                row[(4 * x1)..].Clear();
-            }
-        }
     }
 }

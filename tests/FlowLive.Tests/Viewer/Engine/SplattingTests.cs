@@ -32,6 +32,21 @@ public sealed class SplattingTests
     }
 
     [Fact]
+    public void Points_outside_the_views_viewport_are_not_drawn_even_inside_the_image()
+    {
+        // A plot in the left half of the image: a point of its data beyond the plot's edge (over a legend, say) is
+        // clipped, as the GPU path clips to the viewport.
+        var image = new RgbaImage(40, 20);
+        var view = new ViewTransform(Vector2.Zero, 10, new RectangleF(0, 0, 20, 20));
+        var points = States((0.5f, 0f), (1.5f, 0f)); // pixels x = 15 (inside) and x = 25 (outside, in the image)
+        new PointSplatter().Splat(points, points, 0, [new Rgba(200, 10, 30), new Rgba(10, 200, 30)], 2, view, image, footprint: 1);
+        Assert.True(image[15, 10].A > 0);
+        int inkedOutside = 0;
+        for (int y = 0; y < 20; y++) for (int x = 20; x < 40; x++) if (image[x, y].A > 0) inkedOutside++;
+        Assert.Equal(0, inkedOutside);
+    }
+
+    [Fact]
     public void Points_are_interpolated_between_states()
     {
         var image = new RgbaImage(101, 101);
