@@ -115,12 +115,11 @@ public sealed class DensityScene : Scene
     /// <summary>The colour bar: log-density from the top down to <see cref="Heatmaps.Range"/> nats below it.</summary>
     private void Legend(IRenderer2D renderer, RectangleF bar)
     {
-        const int steps = 32;
-        for (int i = 0; i < steps; i++)
+        ColourBar.Fill(renderer, bar, v =>
         {
-            var c = Colormap.Viridis(1 - (i + 0.5) / steps);
-            renderer.FillRectangle(new RectangleF(bar.X, bar.Y + bar.Height * i / steps, bar.Width, bar.Height / steps + 1), new Rgba(c.R, c.G, c.B));
-        }
+            var c = Colormap.Viridis(v);
+            return new Rgba(c.R, c.G, c.B);
+        });
         for (int tick = 0; tick <= 4; tick++)
         {
             float value = top - Heatmaps.Range * tick / 4;

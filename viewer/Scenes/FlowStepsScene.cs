@@ -155,6 +155,7 @@ public sealed class FlowStepsScene : Scene
         };
         RequestGrid(window);
         RequestData();
+        // Asked for here when V is already on (a headless render ticks without Update), in Update when V comes later.
         if (Context.Settings.ShowVolume) RequestVolume(window);
         var layers = new DensityLayers(complete.LayerCount, GridResolution, GridResolution, window);
         densities = layers;
@@ -217,7 +218,7 @@ public sealed class FlowStepsScene : Scene
 
     /// <summary>
     /// The lattice of base points traced with log-dets for the volume-change map, over the same window as the density
-    /// grids. Asked for only once V is first pressed (it streams a few megabytes).
+    /// grids. Asked for only when V is on: it streams a few megabytes.
     /// </summary>
     private void RequestVolume((float X0, float X1, float Y0, float Y1) window)
     {
@@ -341,10 +342,7 @@ public sealed class FlowStepsScene : Scene
     /// <summary>The volume map's colour bar: log|det| from +scale (stretches) through 0 to -scale (squeezes).</summary>
     private static void VolumeLegend(IRenderer2D renderer, RectangleF bar, float scale)
     {
-        const int steps = 32;
-        for (int i = 0; i < steps; i++)
-            renderer.FillRectangle(new RectangleF(bar.X, bar.Y + bar.Height * i / steps, bar.Width, bar.Height / steps + 1),
-                PointColours.Diverging(1 - 2 * (i + 0.5f) / steps));
+        ColourBar.Fill(renderer, bar, v => PointColours.Diverging(2 * v - 1));
         for (int tick = 0; tick <= 2; tick++)
             renderer.DrawText($"{scale * (1 - tick):+0.0#;-0.0#;0}", new System.Numerics.Vector2(bar.X - 58, bar.Y + bar.Height * tick / 2 - 9), 16, Rgba.White);
         renderer.DrawText("log|det|", new System.Numerics.Vector2(bar.X - 50, bar.Bottom + 8), 16, Rgba.White);

@@ -20,6 +20,17 @@ public sealed class RenderCommandTests
     }
 
     [SkippableFact]
+    public void Render_draws_flow_steps_over_the_volume_change_heatmap_when_asked()
+    {
+        HeadlessGl.SkipUnlessAvailable();
+        using var temp = new TempDirectory();
+        var run = CliRunner.Run("render", "--heatmap", "volume", "--model", "two_moons-realnvp", "--points", "2000", "--out", temp.Path,
+            "--frames", "2", "--size", "200x160", "--timeout", "60");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Equal(2, Directory.GetFiles(temp.Path, "frame-*.png").Length);
+    }
+
+    [SkippableFact]
     public void Rendering_again_into_the_same_folder_leaves_no_frames_of_the_earlier_render()
     {
         HeadlessGl.SkipUnlessAvailable();
